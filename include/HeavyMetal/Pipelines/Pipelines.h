@@ -1,0 +1,77 @@
+//===- Pipelines.h - HeavyMetal named pipelines -----------------*- C++ -*-===//
+//
+// hm-linalg-to-gpu-pipeline: linalg on tensors -> outlined gpu.func kernels
+//   (the IR the emulator runs).
+// hm-lower-to-nvvm-pipeline: the above, then NVVM, gpu.binary (PTX or cubin)
+//   and host code in the LLVM dialect.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef HEAVYMETAL_PIPELINES_PIPELINES_H
+#define HEAVYMETAL_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
+namespace mlir::hm {
+
+/// What gpu-module-to-binary produces.
+enum class BinaryFormat { Isa, Bin, Fatbin };
+
+/// Options shared by the HeavyMetal GPU pipelines.
+struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("NVIDIA GPU to compile for, as sm_XY (sm_70, sm_80, "
+                     "sm_90, ...)"),
+      llvm::cl::init("sm_90")};
+  PassOptions::Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("PTX target features such as +ptx80; empty picks the "
+                     "minimum PTX ISA version the chip needs"),
+      llvm::cl::init("")};
+  PassOptions::Option<BinaryFormat> format{
+      *this, "format", llvm::cl::desc("What gpu.binary holds"),
+      llvm::cl::init(BinaryFormat::Isa),
+      llvm::cl::values(
+          clEnumValN(BinaryFormat::Isa, "isa", "PTX text (no CUDA toolkit "
+                                               "needed)"),
+          clEnumValN(BinaryFormat::Bin, "bin",
+                     "cubin (runs ptxas from CUDA_HOME or PATH)"),
+          clEnumValN(BinaryFormat::Fatbin, "fatbin",
+                     "fatbinary with PTX and cubin (runs ptxas and "
+                     "fatbinary)"))};
+  PassOptions::Option<int> optLevel{
+      *this, "opt-level",
+      llvm::cl::desc("LLVM optimisation level for the kernels (0-3)"),
+      llvm::cl::init(3)};
+  PassOptions::Option<std::string> ptxasOptions{
+      *this, "ptxas-options",
+      llvm::cl::desc("Extra command-line options for ptxas"),
+      llvm::cl::init("")};
+  PassOptions::Option<int64_t> blockSize{
+      *this, "block-size",
+      llvm::cl::desc("Threads per block of the baseline one-kernel-per-op "
+                     "mapping"),
+      llvm::cl::init(256)};
+};
+
+/// Bufferizes a module of linalg on tensors, maps each operation to one GPU
+/// kernel and outlines the kernels into gpu.module / gpu.func.
+void buildLinalgToGPUPipeline(OpPassManager &pm,
+                              const GPUPipelineOptions &options);
+
+/// buildLinalgToGPUPipeline, then the kernels to NVVM and gpu.binary, and the
+/// host code to the LLVM dialect with GPU runtime calls.
+void buildLowerToNVVMPipeline(OpPassManager &pm,
+                              const GPUPipelineOptions &options);
+
+/// Registers hm-linalg-to-gpu-pipeline and hm-lower-to-nvvm-pipeline.
+void registerHeavyMetalPipelines();
+
+} // namespace mlir::hm
+
+#endif // HEAVYMETAL_PIPELINES_PIPELINES_H
