@@ -28,6 +28,7 @@ def ConvertLinalgToGPU : Pass<"convert-linalg-to-gpu", "func::FuncOp"> {
     This is deliberately simple; Roller (`--hm-roller`) brings real tiling.
   }];
   let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::linalg::LinalgDialect",
                            "::mlir::gpu::GPUDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect",

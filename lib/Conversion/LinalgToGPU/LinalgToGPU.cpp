@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::hm {
 #define GEN_PASS_DEF_CONVERTLINALGTOGPU
@@ -151,7 +152,7 @@ struct ConvertLinalgToGPU final
     if (blockSize <= 0 || blockSize > 1024 || blockSize % 32 != 0) {
       func.emitError() << "convert-linalg-to-gpu: 'block-size' must be a "
                           "positive multiple of 32 and at most 1024, got "
-                       << blockSize;
+                       << static_cast<int64_t>(blockSize);
       return signalPassFailure();
     }
     IRRewriter rewriter(&getContext());
@@ -164,8 +165,10 @@ struct ConvertLinalgToGPU final
     });
     for (memref::CopyOp copy : copies) {
       rewriter.setInsertionPoint(copy);
-      rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
-                                                  copy.getTarget());
+      linalg::CopyOp::create(rewriter, copy.getLoc(),
+                             ValueRange{copy.getSource()},
+                             ValueRange{copy.getTarget()});
+      rewriter.eraseOp(copy);
     }
 
     SmallVector<linalg::LinalgOp> ops;
@@ -187,6 +190,13 @@ struct ConvertLinalgToGPU final
     for (linalg::LinalgOp op : ops)
       if (failed(mapToLaunch(rewriter, op, blockSize)))
         return signalPassFailure();
+
+    // linalg's loop lowering indexes through identity affine.apply ops and
+    // leaves unused loop bounds behind; fold them so the kernels read well.
+    RewritePatternSet patterns(&getContext());
+    affine::AffineApplyOp::getCanonicalizationPatterns(patterns, &getContext());
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return signalPassFailure();
   }
 };
 
