@@ -22,7 +22,7 @@ llvm_config.use_default_substitutions()
 hm_tools_dir = os.path.join(config.hm_obj_root, "bin")
 # Our tools first; FileCheck, not and upstream mlir-opt from LLVM's bin/.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-llvm_config.with_environment("PATH", hm_tools_dir, append_path=False)
+llvm_config.with_environment("PATH", hm_tools_dir, append_path=True)
 
 tools = ["hm-opt", "mlir-opt"]
 llvm_config.add_tool_substitutions(tools, [hm_tools_dir, config.llvm_tools_dir])
@@ -35,9 +35,13 @@ ptxas = config.ptxas_executable
 if ptxas and os.path.exists(ptxas):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
-    # gpu-module-to-binary finds ptxas through CUDA_HOME or PATH.
+    # gpu-module-to-binary finds ptxas, and the NVVM target libdevice,
+    # through CUDA_HOME or PATH.
     llvm_config.with_environment("PATH", os.path.dirname(ptxas),
                                  append_path=True)
+    if "CUDA_HOME" not in config.environment:
+        config.environment["CUDA_HOME"] = os.path.dirname(
+            os.path.dirname(ptxas))
 
 # 'cuda-gpu': a CUDA GPU is actually visible (not merely a toolkit).
 def _cuda_gpu_visible():

@@ -10,8 +10,110 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Triple.h"
 
 using namespace mlir;
+
+namespace {
+constexpr llvm::StringLiteral kNVPTXTriple = "nvptx64-nvidia-cuda";
+
+/// The lowest PTX ISA version (x10) LLVM accepts for `chip`, for the chips
+/// HeavyMetal targets; 0 when unknown (LLVM then decides).
+unsigned getMinimumPTXVersion(StringRef chip) {
+  return llvm::StringSwitch<unsigned>(chip)
+      .Cases({"sm_70"}, 60)
+      .Case("sm_72", 61)
+      .Case("sm_75", 63)
+      .Case("sm_80", 70)
+      .Case("sm_86", 71)
+      .Case("sm_87", 74)
+      .Cases({"sm_89", "sm_90"}, 78)
+      .Case("sm_90a", 80)
+      .Cases({"sm_100", "sm_100a", "sm_101", "sm_101a"}, 86)
+      .Cases({"sm_120", "sm_120a"}, 87)
+      .Default(0);
+}
+
+/// Checks the options before any pass runs, so that a typo in a chip name or
+/// a PTX version too old for the chip is an error instead of an LLVM crash or
+/// silently generic code.
+LogicalResult
+validateOptions(const hm::GPUPipelineOptions &options,
+                function_ref<LogicalResult(const Twine &)> errorHandler) {
+  StringRef chip = options.chip;
+  LLVMInitializeNVPTXTargetInfo();
+  LLVMInitializeNVPTXTargetMC();
+  std::string error;
+  llvm::Triple triple(kNVPTXTriple);
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return errorHandler("the NVPTX target is not available in this LLVM: " +
+                        error);
+  std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
+      target->createMCSubtargetInfo(triple, "", ""));
+  if (!subtarget || !subtarget->isCPUStringValid(chip))
+    return errorHandler("unknown chip '" + chip +
+                        "'; expected an NVIDIA GPU as sm_XY, e.g. sm_80 or "
+                        "sm_90");
+
+  for (StringRef feature : llvm::split(StringRef(options.features), ',')) {
+    feature = feature.trim();
+    if (feature.empty())
+      continue;
+    unsigned version = 0;
+    StringRef digits = feature;
+    if (!digits.consume_front("+ptx") || digits.getAsInteger(10, version))
+      return errorHandler("unsupported feature '" + feature +
+                          "'; expected +ptxNN (e.g. +ptx80 for PTX ISA 8.0) "
+                          "or nothing");
+    unsigned minimum = getMinimumPTXVersion(chip);
+    if (version < minimum)
+      return errorHandler("PTX ISA " + Twine(version / 10) + "." +
+                          Twine(version % 10) + " cannot target " + chip +
+                          "; use +ptx" + Twine(minimum) +
+                          " or later, or leave 'features' empty");
+  }
+  if (options.optLevel < 0 || options.optLevel > 3)
+    return errorHandler("'opt-level' must be 0, 1, 2 or 3, got " +
+                        Twine(options.optLevel));
+  int64_t blockSize = options.blockSize;
+  if (blockSize <= 0 || blockSize > 1024 || blockSize % 32 != 0)
+    return errorHandler("'block-size' must be a positive multiple of 32 and "
+                        "at most 1024, got " +
+                        Twine(blockSize));
+  return success();
+}
+
+/// Like PassPipelineRegistration<GPUPipelineOptions>, with the options
+/// validated before the pipeline is built.
+void registerGPUPipeline(
+    StringRef arg, StringRef description,
+    void (*builder)(OpPassManager &, const hm::GPUPipelineOptions &)) {
+  registerPassPipeline(
+      arg, description,
+      [builder, name = arg.str()](
+          OpPassManager &pm, StringRef optionsStr,
+          function_ref<LogicalResult(const Twine &)> errorHandler) {
+        hm::GPUPipelineOptions options;
+        auto namedError = [&](const Twine &message) {
+          return errorHandler(name + ": " + message);
+        };
+        if (failed(options.parseFromString(optionsStr)) ||
+            failed(validateOptions(options, namedError)))
+          return failure();
+        builder(pm, options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> optHandler) {
+        optHandler(hm::GPUPipelineOptions());
+      });
+}
+} // namespace
 
 static StringRef getFormatName(hm::BinaryFormat format) {
   switch (format) {
@@ -41,7 +143,13 @@ void hm::buildLinalgToGPUPipeline(OpPassManager &pm,
   mapping.blockSize = options.blockSize;
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToGPU(mapping));
   pm.addNestedPass<func::FuncOp>(createConvertHostBuffersToGPU());
+  // Constants and index arithmetic go into the kernels instead of becoming
+  // kernel arguments.
+  pm.addNestedPass<func::FuncOp>(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
+  // gpu-to-llvm only lowers asynchronous allocations and copies: thread the
+  // host's GPU operations on one stream.
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
@@ -61,12 +169,12 @@ void hm::buildLowerToNVVMPipeline(OpPassManager &pm,
 }
 
 void hm::registerHeavyMetalPipelines() {
-  PassPipelineRegistration<GPUPipelineOptions>(
+  registerGPUPipeline(
       "hm-linalg-to-gpu-pipeline",
       "Bufferize linalg on tensors, map each operation to one GPU kernel and "
       "outline the kernels (gpu.module/gpu.func, the emulator's input)",
       buildLinalgToGPUPipeline);
-  PassPipelineRegistration<GPUPipelineOptions>(
+  registerGPUPipeline(
       "hm-lower-to-nvvm-pipeline",
       "hm-linalg-to-gpu-pipeline, then NVVM, gpu.binary (PTX, cubin or "
       "fatbin) and host code in the LLVM dialect with GPU runtime calls",

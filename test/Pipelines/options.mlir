@@ -1,0 +1,42 @@
+// One RUN line per option set.
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: hm-opt %s --hm-lower-to-nvvm-pipeline --hm-dump-gpu-binaries=output-dir=%t/default -o /dev/null
+// RUN: FileCheck %s --check-prefix=DEFAULT < %t/default/scale_kernel.ptx
+// RUN: hm-opt %s --hm-lower-to-nvvm-pipeline="chip=sm_80" --hm-dump-gpu-binaries=output-dir=%t/sm80 -o /dev/null
+// RUN: FileCheck %s --check-prefix=SM80 < %t/sm80/scale_kernel.ptx
+// RUN: hm-opt %s --hm-lower-to-nvvm-pipeline="chip=sm_90 features=+ptx80" --hm-dump-gpu-binaries=output-dir=%t/ptx80 -o /dev/null
+// RUN: FileCheck %s --check-prefix=PTX80 < %t/ptx80/scale_kernel.ptx
+// RUN: hm-opt %s --hm-lower-to-nvvm-pipeline="block-size=128" --hm-dump-gpu-binaries=output-dir=%t/b128 -o /dev/null
+// RUN: FileCheck %s --check-prefix=B128 < %t/b128/scale_kernel.ptx
+// RUN: hm-opt %s --hm-linalg-to-gpu-pipeline="block-size=128" | FileCheck %s --check-prefix=KERNELS
+
+// The defaults target sm_90 with the lowest PTX ISA it accepts (7.8): the
+// upstream defaults (sm_50, +ptx60) do not assemble with CUDA 13.
+// DEFAULT: .version 7.8
+// DEFAULT: .target sm_90
+// DEFAULT: .maxntid 256, 1, 1
+
+// SM80: .version 7.0
+// SM80: .target sm_80
+
+// PTX80: .version 8.0
+// PTX80: .target sm_90
+
+// B128: .maxntid 128, 1, 1
+
+// The kernels before NVVM (the emulator's input): 1000 points in blocks of 128.
+// KERNELS: gpu.module @scale_kernel
+// KERNELS: gpu.func @scale_kernel({{.*}}) kernel attributes {known_block_size = array<i32: 128, 1, 1>, known_grid_size = array<i32: 8, 1, 1>}
+// KERNELS-NOT: gpu.binary
+func.func @scale(%x: tensor<1000xf32>) -> tensor<1000xf32> {
+  %e = tensor.empty() : tensor<1000xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                       iterator_types = ["parallel"]}
+      ins(%x : tensor<1000xf32>) outs(%e : tensor<1000xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %two = arith.constant 2.0 : f32
+    %m = arith.mulf %a, %two : f32
+    linalg.yield %m : f32
+  } -> tensor<1000xf32>
+  return %r : tensor<1000xf32>
+}
