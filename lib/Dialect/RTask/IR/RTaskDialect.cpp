@@ -76,9 +76,8 @@ LogicalResult VDeviceAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 // ProgramOp
 //===----------------------------------------------------------------------===//
 
-void ProgramOp::build(OpBuilder &builder, OperationState &state,
-                      StringRef name, VDeviceAttr vdevice,
-                      TypeRange argumentTypes) {
+void ProgramOp::build(OpBuilder &builder, OperationState &state, StringRef name,
+                      VDeviceAttr vdevice, TypeRange argumentTypes) {
   Properties &props = state.getOrAddProperties<Properties>();
   props.sym_name = builder.getStringAttr(name);
   props.vdevice = vdevice;
@@ -189,7 +188,8 @@ private:
         return place.emitOpError()
                << "places tasks " << tasks.str() << " of "
                << place.getOperatorNameAttr() << ", which overlap tasks "
-               << other.str() << " placed earlier; every rTask is placed exactly "
+               << other.str()
+               << " placed earlier; every rTask is placed exactly "
                << "once";
     earlier.push_back(tasks);
     return success();
@@ -232,7 +232,8 @@ private:
   /// Every rTask of `op` is placed (overlaps were rejected in checkPlace).
   LogicalResult checkAllTasksPlaced(OperatorOp op) {
     SmallVector<HalfOpen> placed = placedTasks.lookup(op);
-    llvm::sort(placed, [](HalfOpen a, HalfOpen b) { return a.begin < b.begin; });
+    llvm::sort(placed,
+               [](HalfOpen a, HalfOpen b) { return a.begin < b.begin; });
     int64_t covered = 0;
     for (HalfOpen range : placed) {
       if (range.begin > covered)
@@ -248,8 +249,8 @@ private:
         break;
       }
     return op.emitOpError()
-           << "never places tasks " << HalfOpen{covered, gapEnd}.str() << " of its "
-           << count(op.getTasks(), "task")
+           << "never places tasks " << HalfOpen{covered, gapEnd}.str()
+           << " of its " << count(op.getTasks(), "task")
            << "; every rTask is placed exactly once";
   }
 
@@ -325,20 +326,22 @@ LogicalResult PlaceOp::verify() {
     return emitOpError() << "wave must not be negative, got " << getWave();
   std::optional<int64_t> numVeus = getVeusOfParentProgram(*this);
   if (numVeus && veus.end > *numVeus)
-    return emitOpError() << "vEU range " << veus.str() << " exceeds the vDevice of "
+    return emitOpError() << "vEU range " << veus.str()
+                         << " exceeds the vDevice of "
                          << count(*numVeus, "vEU");
   return success();
 }
 
 LogicalResult PlaceOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
-  auto op =
-      symbolTable.lookupNearestSymbolFrom<OperatorOp>(*this, getOperatorNameAttr());
+  auto op = symbolTable.lookupNearestSymbolFrom<OperatorOp>(
+      *this, getOperatorNameAttr());
   if (!op)
     return emitOpError() << getOperatorNameAttr()
                          << " does not name an rtask.operator of this "
                             "rtask.program";
   if (getTaskEnd() > op.getTasks())
-    return emitOpError() << "task range " << HalfOpen{getTaskBegin(), getTaskEnd()}.str()
+    return emitOpError() << "task range "
+                         << HalfOpen{getTaskBegin(), getTaskEnd()}.str()
                          << " exceeds the " << count(op.getTasks(), "task")
                          << " of " << getOperatorNameAttr();
   return success();

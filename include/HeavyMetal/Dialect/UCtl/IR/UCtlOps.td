@@ -207,7 +207,10 @@ def UCtl_GridSyncOp : UCtl_Op<"grid_sync"> {
     the loop that becomes the persistent kernel) or in a `gpu.func` (after
     lowering: the kernel itself). It must not be nested in a `uctl.if`: if
     only some blocks take the branch, the others never reach the barrier and
-    the kernel deadlocks. Hoist the barrier out of the branch instead.
+    the kernel deadlocks. Hoist the barrier out of the branch instead. The
+    same hazard under other control flow whose predicate may differ between
+    blocks (an `scf.if` on a thread's value) is not diagnosed: the IR does
+    not say whether such a predicate is uniform.
 
     ```mlir
     uctl.loop %i = %c0 to %n step %c1 {
