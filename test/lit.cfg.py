@@ -29,6 +29,7 @@ llvm_config.add_tool_substitutions(tools, [hm_tools_dir, config.llvm_tools_dir])
 config.substitutions.append(("%hm_plugin", config.hm_plugin))
 config.substitutions.append(("%hm_src_root", config.hm_src_root))
 config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%hm_tools_dir", hm_tools_dir))
 
 # 'ptxas': the CUDA toolkit's assembler is usable; cubin tests need it.
 ptxas = config.ptxas_executable

@@ -193,7 +193,7 @@ rtask.program @task_placed_twice vdevice<veus = 2> {
 // -----
 
 rtask.program @operator_never_placed vdevice<veus = 2> {
-  // expected-error @+1 {{'rtask.operator' op never places tasks [0, 8) of its 8 tasks; every rTask is placed exactly once}}
+  // expected-error @+1 {{'rtask.operator' op has 8 tasks but tasks [0, 8) are never placed; every rTask is placed exactly once}}
   rtask.operator @op tasks 8 {
   ^bb0(%task: index):
   }
@@ -202,7 +202,7 @@ rtask.program @operator_never_placed vdevice<veus = 2> {
 // -----
 
 rtask.program @gap_in_placement vdevice<veus = 2> {
-  // expected-error @+1 {{'rtask.operator' op never places tasks [2, 4) of its 8 tasks; every rTask is placed exactly once}}
+  // expected-error @+1 {{'rtask.operator' op has 8 tasks but tasks [2, 4) are never placed; every rTask is placed exactly once}}
   rtask.operator @op tasks 8 {
   ^bb0(%task: index):
   }

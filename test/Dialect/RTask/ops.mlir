@@ -152,3 +152,13 @@ module attributes {hm.vdevice = #rtask.vdevice<veus = 80>} {
   rtask.program @empty vdevice<veus = 1> {
   }
 }
+
+// -----
+
+// A vDevice far larger than the schedule costs the verifier nothing.
+// CHECK-LABEL: rtask.program @large_vdevice vdevice<veus = 1000000000000>
+// CHECK: rtask.wait_for veus [999999999999] step 1 on veu 0
+rtask.program @large_vdevice vdevice<veus = 1000000000000> {
+  rtask.step_to veu 999999999999 step 1
+  rtask.wait_for veus [999999999999] step 1 on veu 0
+}

@@ -141,8 +141,7 @@ namespace {
 class ScheduleChecker {
 public:
   explicit ScheduleChecker(ProgramOp program)
-      : program(program), operators(program),
-        reachedStep(program.getNumVeus(), 0) {}
+      : program(program), operators(program) {}
 
   LogicalResult check() {
     for (Operation &op : program.getBody().front()) {
@@ -189,8 +188,7 @@ private:
                << "places tasks " << tasks.str() << " of "
                << place.getOperatorNameAttr() << ", which overlap tasks "
                << other.str()
-               << " placed earlier; every rTask is placed exactly "
-               << "once";
+               << " placed earlier; every rTask is placed exactly once";
     earlier.push_back(tasks);
     return success();
   }
@@ -201,11 +199,12 @@ private:
     // The op's own verifier has reported a vEU outside the vDevice.
     if (veu < 0 || veu >= program.getNumVeus())
       return success();
-    if (stepTo.getStep() < reachedStep[veu])
+    int64_t &reached = reachedStep[veu];
+    if (stepTo.getStep() < reached)
       return stepTo.emitOpError()
              << "moves vEU " << veu << " back to step " << stepTo.getStep()
-             << " after it reached step " << reachedStep[veu];
-    reachedStep[veu] = stepTo.getStep();
+             << " after it reached step " << reached;
+    reached = stepTo.getStep();
     return success();
   }
 
@@ -214,15 +213,16 @@ private:
     for (int64_t veu : waitFor.getAwaited()) {
       if (veu < 0 || veu >= program.getNumVeus())
         continue;
-      if (reachedStep[veu] >= waitFor.getStep())
+      int64_t reached = reachedStep.lookup(veu);
+      if (reached >= waitFor.getStep())
         continue;
       InFlightDiagnostic diag = waitFor.emitOpError()
                                 << "vEU " << veu << " never reaches step "
                                 << waitFor.getStep() << " before this wait";
-      if (reachedStep[veu] == 0)
+      if (reached == 0)
         diag << "; no rtask.step_to of vEU " << veu << " precedes it";
       else
-        diag << "; vEU " << veu << " reaches only step " << reachedStep[veu]
+        diag << "; vEU " << veu << " reaches only step " << reached
              << " before it";
       return diag;
     }
@@ -248,16 +248,17 @@ private:
         gapEnd = range.begin;
         break;
       }
-    return op.emitOpError()
-           << "never places tasks " << HalfOpen{covered, gapEnd}.str()
-           << " of its " << count(op.getTasks(), "task")
-           << "; every rTask is placed exactly once";
+    return op.emitOpError() << "has " << count(op.getTasks(), "task")
+                            << " but tasks " << HalfOpen{covered, gapEnd}.str()
+                            << " are never placed; every rTask is placed "
+                               "exactly once";
   }
 
   ProgramOp program;
   SymbolTable operators;
-  /// The highest step each vEU has published so far in program order.
-  SmallVector<int64_t> reachedStep;
+  /// The highest step each vEU has published so far in program order; a
+  /// map, since the vDevice may be large and few vEUs step.
+  llvm::DenseMap<int64_t, int64_t> reachedStep;
   /// The task ranges placed so far, per operator.
   llvm::DenseMap<Operation *, SmallVector<HalfOpen>> placedTasks;
   PlaceOp lastPlace;
