@@ -24,12 +24,13 @@ hm_tools_dir = os.path.join(config.hm_obj_root, "bin")
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", hm_tools_dir, append_path=True)
 
-tools = ["hm-opt", "mlir-opt"]
+tools = ["hm-opt", "mlir-opt", "mlir-tblgen"]
 llvm_config.add_tool_substitutions(tools, [hm_tools_dir, config.llvm_tools_dir])
 config.substitutions.append(("%hm_plugin", config.hm_plugin))
 config.substitutions.append(("%hm_src_root", config.hm_src_root))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%hm_tools_dir", hm_tools_dir))
+config.substitutions.append(("%mlir_include", config.mlir_include_dir))
 
 # 'ptxas': the CUDA toolkit's assembler is usable; cubin tests need it.
 ptxas = config.ptxas_executable

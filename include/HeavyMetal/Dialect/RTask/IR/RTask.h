@@ -23,6 +23,8 @@
 #define GET_ATTRDEF_CLASSES
 #include "HeavyMetal/Dialect/RTask/IR/RTaskAttrs.h.inc"
 
+// rtask.operator names ProgramOp and YieldOp in its traits before the
+// generated declarations reach them.
 namespace mlir::hm::rtask {
 class ProgramOp;
 class YieldOp;
