@@ -40,25 +40,25 @@ def RTile_ArchAttr : RTile_Attr<"Arch", "arch"> {
   }];
   let parameters = (ins
     StringRefParameter<"architecture name">:$name,
-    "int64_t":$sms,
-    "int64_t":$warpSize,
-    "int64_t":$subPartitions,
-    "int64_t":$maxThreadsPerBlock,
-    "int64_t":$maxThreadsPerSM,
-    "int64_t":$maxBlocksPerSM,
-    "int64_t":$smemPerSM,
-    "int64_t":$smemPerBlock,
-    "int64_t":$regsPerSM,
-    "int64_t":$regsPerBlock,
-    "int64_t":$maxRegsPerThread,
-    "int64_t":$transactionBytes,
-    "int64_t":$smemBanks,
-    "int64_t":$l2Bytes,
-    "int64_t":$dramGBps,
-    "int64_t":$clockMHz,
-    "int64_t":$fp32GFlops,
-    "int64_t":$fp16GFlops,
-    "int64_t":$bf16GFlops
+    AttrParameter<"int64_t", "streaming multiprocessors (SMs)">:$sms,
+    AttrParameter<"int64_t", "threads per warp">:$warpSize,
+    AttrParameter<"int64_t", "warp schedulers (sub-partitions) per SM">:$subPartitions,
+    AttrParameter<"int64_t", "threads per block, at most">:$maxThreadsPerBlock,
+    AttrParameter<"int64_t", "resident threads per SM, at most">:$maxThreadsPerSM,
+    AttrParameter<"int64_t", "resident blocks per SM, at most">:$maxBlocksPerSM,
+    AttrParameter<"int64_t", "shared memory per SM, bytes">:$smemPerSM,
+    AttrParameter<"int64_t", "shared memory per block (opt-in maximum), bytes">:$smemPerBlock,
+    AttrParameter<"int64_t", "32-bit registers per SM">:$regsPerSM,
+    AttrParameter<"int64_t", "32-bit registers per block">:$regsPerBlock,
+    AttrParameter<"int64_t", "32-bit registers per thread, at most">:$maxRegsPerThread,
+    AttrParameter<"int64_t", "global-memory transaction (sector) size, bytes">:$transactionBytes,
+    AttrParameter<"int64_t", "shared-memory banks (4 bytes wide)">:$smemBanks,
+    AttrParameter<"int64_t", "L2 cache size, bytes">:$l2Bytes,
+    AttrParameter<"int64_t", "DRAM bandwidth, GB/s">:$dramGBps,
+    AttrParameter<"int64_t", "boost clock, MHz">:$clockMHz,
+    AttrParameter<"int64_t", "peak f32 rate (CUDA cores), GFLOP/s">:$fp32GFlops,
+    AttrParameter<"int64_t", "peak dense f16 tensor-core rate, GFLOP/s (0: none)">:$fp16GFlops,
+    AttrParameter<"int64_t", "peak dense bf16 tensor-core rate, GFLOP/s (0: none)">:$bf16GFlops
   );
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
@@ -101,9 +101,9 @@ def RTile_ConfigAttr : RTile_Attr<"Config", "config"> {
     ArrayRefParameter<"int64_t", "warp tile per parallel loop">:$warp,
     ArrayRefParameter<"int64_t", "thread tile per parallel loop">:$thread,
     ArrayRefParameter<"int64_t", "reduction step per reduction loop">:$reduction,
-    "int64_t":$padding,
-    "int64_t":$vector,
-    "bool":$doubleBuffer
+    AttrParameter<"int64_t", "shared-memory padding, elements">:$padding,
+    AttrParameter<"int64_t", "elements per vectorised global access">:$vector,
+    AttrParameter<"bool", "double-buffered shared memory">:$doubleBuffer
   );
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
