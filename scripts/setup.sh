@@ -8,7 +8,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${HM_BUILD_DIR:-$root/build}
 
 packages=(cmake ninja-build ccache python3 python3-numpy
-          clang-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools)
+          clang-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
+          libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx
+          libonnx-testdata)
 
 missing=()
 for pkg in "${packages[@]}"; do

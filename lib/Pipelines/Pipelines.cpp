@@ -3,10 +3,23 @@
 #include "HeavyMetal/Pipelines/Pipelines.h"
 
 #include "HeavyMetal/Conversion/Passes.h"
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/Pipelines/Passes.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -127,16 +140,24 @@ static StringRef getFormatName(hm::BinaryFormat format) {
   llvm_unreachable("unknown binary format");
 }
 
-void hm::buildLinalgToGPUPipeline(OpPassManager &pm,
-                                  const GPUPipelineOptions &options) {
+/// Tensors to buffers, the same way for the GPU pipelines and the CPU
+/// reference: function boundaries bufferized with identity layouts, and
+/// loops over tensors allowed to yield fresh buffers.
+static void addBufferization(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.allowReturnAllocsFromLoops = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   pm.addPass(createCanonicalizerPass());
+}
+
+void hm::buildLinalgToGPUPipeline(OpPassManager &pm,
+                                  const GPUPipelineOptions &options) {
+  addBufferization(pm);
   pm.addPass(createCSEPass());
 
   ConvertLinalgToGPUOptions mapping;
@@ -166,6 +187,31 @@ void hm::buildLowerToNVVMPipeline(OpPassManager &pm,
   nvvm.optLevel = options.optLevel;
   nvvm.cmdOptions = options.ptxasOptions;
   gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+}
+
+void hm::buildHostToLLVMPipeline(OpPassManager &pm) {
+  // Subviews become reinterpret_casts with affine.apply offsets, which
+  // lower-affine then turns into arith with the rest of the affine ops.
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  // LLVM intrinsics where they exist (the JIT resolves them to libm), libm
+  // calls for the rest (erf, tan, ...).
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void hm::buildReferenceCPUPipeline(OpPassManager &pm) {
+  addBufferization(pm);
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  buildHostToLLVMPipeline(pm);
 }
 
 void hm::registerHeavyMetalPipelines() {

@@ -69,6 +69,19 @@ void buildLinalgToGPUPipeline(OpPassManager &pm,
 void buildLowerToNVVMPipeline(OpPassManager &pm,
                               const GPUPipelineOptions &options);
 
+/// Lowers host code on memrefs (func, memref, arith, math, scf, cf, affine,
+/// llvm) to the LLVM dialect with upstream passes only. Functions marked
+/// `llvm.emit_c_interface` get a `_mlir_ciface_` wrapper. Used by hm-run for
+/// the CPU reference and for the emulator's host code.
+void buildHostToLLVMPipeline(OpPassManager &pm);
+
+/// The CPU reference lowering of hm-run: linalg on tensors bufferized like
+/// buildLinalgToGPUPipeline (function boundaries, identity layouts), linalg
+/// to sequential loops, then buildHostToLLVMPipeline. Upstream passes only,
+/// so that it can serve as the oracle for HeavyMetal's own passes. Buffers
+/// are not freed.
+void buildReferenceCPUPipeline(OpPassManager &pm);
+
 /// Registers hm-linalg-to-gpu-pipeline and hm-lower-to-nvvm-pipeline.
 void registerHeavyMetalPipelines();
 

@@ -412,13 +412,36 @@ int64_t ConfigAttr::getGridSize(ArrayRef<int64_t> parallelExtents) const {
 // Dialect attribute verification
 //===----------------------------------------------------------------------===//
 
+/// Checks that `config`, held by `op`'s attribute `attrName`, describes the
+/// loops of a linalg operation.
+static LogicalResult verifyConfigMatchesOp(Operation *op, StringRef attrName,
+                                           ConfigAttr config) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp)
+    return op->emitError() << "'" << attrName
+                           << "' can only be attached to a linalg operation";
+  unsigned parallel = linalgOp.getNumParallelLoops();
+  unsigned reductions = linalgOp.getNumReductionLoops();
+  if (config.getBlock().size() != parallel)
+    return op->emitError() << "'" << attrName << "' has "
+                           << config.getBlock().size()
+                           << " block extents but the operation has "
+                           << parallel << " parallel loops";
+  if (config.getReduction().size() != reductions)
+    return op->emitError() << "'" << attrName << "' has "
+                           << config.getReduction().size()
+                           << " reduction steps but the operation has "
+                           << reductions << " reduction loops";
+  return success();
+}
+
 LogicalResult RTileDialect::verifyOperationAttribute(Operation *op,
                                                      NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
   if (name == kArchAttrName) {
     if (!isa<ArchAttr>(attr.getValue()))
-      return op->emitError() << "'" << kArchAttrName
-                             << "' must be an #rtile.arch attribute";
+      return op->emitError()
+             << "'" << kArchAttrName << "' must be an #rtile.arch attribute";
     return success();
   }
   if (name == kConfigAttrName) {
@@ -426,23 +449,18 @@ LogicalResult RTileDialect::verifyOperationAttribute(Operation *op,
     if (!config)
       return op->emitError() << "'" << kConfigAttrName
                              << "' must be an #rtile.config attribute";
-    auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-    if (!linalgOp)
-      return op->emitError() << "'" << kConfigAttrName
-                             << "' can only be attached to a linalg operation";
-    unsigned parallel = linalgOp.getNumParallelLoops();
-    unsigned reductions = linalgOp.getNumReductionLoops();
-    if (config.getBlock().size() != parallel)
-      return op->emitError()
-             << "'" << kConfigAttrName << "' has " << config.getBlock().size()
-             << " block extents but the operation has " << parallel
-             << " parallel loops";
-    if (config.getReduction().size() != reductions)
-      return op->emitError()
-             << "'" << kConfigAttrName << "' has "
-             << config.getReduction().size()
-             << " reduction steps but the operation has " << reductions
-             << " reduction loops";
+    return verifyConfigMatchesOp(op, kConfigAttrName, config);
+  }
+  if (name == kCandidatesAttrName) {
+    // Roller's ranked alternates (top-k > 1): configurations of the op.
+    auto candidates = dyn_cast<ArrayAttr>(attr.getValue());
+    if (!candidates || !llvm::all_of(candidates, llvm::IsaPred<ConfigAttr>))
+      return op->emitError() << "'" << kCandidatesAttrName
+                             << "' must be an array of #rtile.config";
+    for (Attribute candidate : candidates)
+      if (failed(verifyConfigMatchesOp(op, kCandidatesAttrName,
+                                       cast<ConfigAttr>(candidate))))
+        return failure();
     return success();
   }
   return op->emitError() << "unknown rtile attribute '" << name << "'";

@@ -27,6 +27,10 @@ def RTile_Dialect : Dialect {
   let extraClassDeclaration = [{
     /// Name of the discardable attribute holding an op's tile configuration.
     static constexpr ::llvm::StringLiteral kConfigAttrName = "rtile.config";
+    /// Name of the discardable attribute holding Roller's ranked alternates
+    /// (an array of #rtile.config, best first after `rtile.config`).
+    static constexpr ::llvm::StringLiteral kCandidatesAttrName =
+        "rtile.candidates";
     /// Name of the discardable attribute holding the target description.
     static constexpr ::llvm::StringLiteral kArchAttrName = "rtile.arch";
   }];

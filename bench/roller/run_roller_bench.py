@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Roller's configuration time and modelled cost over its 119-operator suite.
+
+    python3 bench/roller/run_roller_bench.py [--hm-opt build/bin/hm-opt]
+        [--arch sm_70|sm_80|sm_90] [--dtype f32|f16|bf16] [--repeat 20]
+        [--runs 3] [--only ID,...] [--markdown]
+
+For every operator of roller_ops.csv (beside this script) it generates a
+module holding `--repeat` copies of the operator, runs
+`hm-opt --hm-roller --mlir-timing` on it `--runs` times and takes the median
+wall time of the Roller pass divided by the copies: the configuration time
+per operator on this machine (measured). A second run with report=true gives
+the chosen tile and the model's prediction (modelled, not measured). With
+--arch sm_70 the paper's V100 latency of Roller-Top1 is shown beside the
+prediction. Ends with mean / median / max configuration time per operator.
+"""
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import gen_roller_ops  # noqa: E402
+
+
+def roller_pass_seconds(hm_opt, path, arch):
+    """Wall time of the Roller pass from --mlir-timing, in seconds."""
+    out = subprocess.run(
+        [hm_opt, path, f"--hm-roller=arch={arch}", "--mlir-timing",
+         "--mlir-timing-display=list", "-o", os.devnull],
+        capture_output=True, text=True, check=True)
+    m = re.search(r"^\s*([0-9.]+) \(\s*[0-9.]+%\)\s+Roller$", out.stderr,
+                  re.MULTILINE)
+    if not m:
+        raise RuntimeError("no Roller line in --mlir-timing output:\n" +
+                           out.stderr)
+    return float(m.group(1))
+
+
+def report_row(hm_opt, path, arch):
+    """The first row of the --hm-roller report, as a dict."""
+    out = subprocess.run(
+        [hm_opt, path, f"--hm-roller=arch={arch} report=true", "-o",
+         os.devnull], capture_output=True, text=True, check=True).stdout
+    lines = out.splitlines()
+    header = next(i for i, l in enumerate(lines) if l.startswith("op "))
+    if header + 1 >= len(lines) or lines[header + 1].startswith("left alone"):
+        return None
+    return dict(zip(lines[header].split(), lines[header + 1].split()))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hm-opt", default=os.path.join(
+        HERE, "..", "..", "build", "bin", "hm-opt"))
+    parser.add_argument("--arch", default="sm_70",
+                        choices=["sm_70", "sm_80", "sm_90"])
+    parser.add_argument("--dtype", default="f32", choices=["f32", "f16", "bf16"])
+    parser.add_argument("--repeat", type=int, default=20,
+                        help="copies of the operator per timed module")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="timed runs per operator (median taken)")
+    parser.add_argument("--only", default="", help="comma-separated ids")
+    parser.add_argument("--markdown", action="store_true",
+                        help="print the table as Markdown")
+    args = parser.parse_args()
+
+    rows = gen_roller_ops.read_rows(os.path.join(HERE, "roller_ops.csv"))
+    if args.only:
+        wanted = set(args.only.split(","))
+        rows = [r for r in rows if r["id"] in wanted]
+
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for row in rows:
+            timed = os.path.join(tmp, row["id"] + ".mlir")
+            single = os.path.join(tmp, row["id"] + "_1.mlir")
+            with open(timed, "w") as f:
+                f.write(gen_roller_ops.module_text(row, args.dtype, args.repeat))
+            with open(single, "w") as f:
+                f.write(gen_roller_ops.module_text(row, args.dtype, 1))
+            seconds = statistics.median(
+                roller_pass_seconds(args.hm_opt, timed, args.arch)
+                for _ in range(args.runs))
+            results.append((row, 1e3 * seconds / args.repeat,
+                            report_row(args.hm_opt, single, args.arch)))
+
+    sep = " | " if args.markdown else "  "
+    head = ["id", "kind", "config_ms", "block", "thread", "reduction",
+            "grid", "threads", "smem_B", "regs", "modelled_us", "roofline",
+            "bound"]
+    if args.arch == "sm_70":
+        head.append("paper_v100_top1_us")
+    print(("| " if args.markdown else "") + sep.join(head) +
+          (" |" if args.markdown else ""))
+    if args.markdown:
+        print("|" + "---|" * len(head))
+    for row, ms, rep in results:
+        cells = [row["id"], row["kind"], f"{ms:.3f}"]
+        if rep:
+            cells += [rep["block"], rep["thread"], rep["reduction"],
+                      rep["grid"], rep["threads"], rep["smem_B"], rep["regs"],
+                      rep["time_us"], rep["roofline"], rep["bound"]]
+        else:
+            cells += ["left alone"] + ["-"] * 9
+        if args.arch == "sm_70":
+            cells.append(f"{1e3 * float(row['v100_ms_RollerTop1']):.1f}")
+        print(("| " if args.markdown else "") + sep.join(cells) +
+              (" |" if args.markdown else ""))
+
+    times = [ms for _, ms, _ in results]
+    configured = sum(1 for _, _, rep in results if rep)
+    print()
+    print(f"hm-roller on {args.arch}, {args.dtype}: {configured} of "
+          f"{len(results)} operators configured; configuration time per "
+          f"operator (measured, this machine): mean {statistics.mean(times):.3f}"
+          f" ms, median {statistics.median(times):.3f} ms, max "
+          f"{max(times):.3f} ms")
+    kinds = sorted({row["kind"] for row, _, _ in results})
+    for kind in kinds:
+        k = [ms for row, ms, _ in results if row["kind"] == kind]
+        print(f"  {kind}: {len(k)} ops, mean {statistics.mean(k):.3f} ms, "
+              f"max {max(k):.3f} ms")
+
+
+if __name__ == "__main__":
+    main()
