@@ -81,25 +81,16 @@ if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
 # test/Integration/Emulator run kernels either through hm-run --device=emu or,
 # self-contained, through mlir-runner:
 #   hm-opt %s %hm_emu_pipeline %hm_emu_to_llvm | %hm_emu_runner
-# %hm_emu_pipeline spells out hm::buildEmulatorPipeline (hm-emulator-pipeline)
-# and %hm_emu_to_llvm hm::buildHostToLLVMPipeline, the host lowering hm-run
-# applies after it.
+# %hm_emu_pipeline is hm::buildEmulatorPipeline and %hm_emu_to_llvm
+# hm::buildHostToLLVMPipeline, the host lowering hm-run applies after it.
 hm_emu_runtime = os.path.join(config.hm_obj_root, "lib",
                               "libHeavyMetalEmuRuntime" + config.llvm_shlib_ext)
 if os.path.exists(hm_emu_runtime):
     config.available_features.add("hm-emulator")
 hm_llvm_lib_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
 config.substitutions.append(("%hm_emu_runtime", hm_emu_runtime))
-config.substitutions.append((
-    "%hm_emu_pipeline",
-    "--gpu-kernel-outlining --convert-gpu-to-emulator --lower-affine "
-    "--canonicalize --cse"))
-config.substitutions.append((
-    "%hm_emu_to_llvm",
-    "--expand-strided-metadata --lower-affine --convert-scf-to-cf "
-    "--convert-math-to-llvm --convert-math-to-libm --finalize-memref-to-llvm "
-    "--convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm "
-    "--convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts"))
+config.substitutions.append(("%hm_emu_pipeline", "--hm-emulator-pipeline"))
+config.substitutions.append(("%hm_emu_to_llvm", "--hm-host-to-llvm-pipeline"))
 config.substitutions.append((
     "%hm_emu_runner",
     "mlir-runner -e main -entry-point-result=void -shared-libs=" + ",".join([

@@ -2,6 +2,7 @@
 
 #include "HeavyMetal/InitAll.h"
 
+#include "HeavyMetal/Conversion/GPUToEmulator.h"
 #include "HeavyMetal/Conversion/Passes.h"
 #include "HeavyMetal/Dialect/RTask/IR/RTask.h"
 #include "HeavyMetal/Dialect/RTile/IR/RTile.h"
@@ -21,4 +22,7 @@ void mlir::hm::registerAllPasses() {
   registerHeavyMetalTransformsPasses();
 }
 
-void mlir::hm::registerAllPipelines() { registerHeavyMetalPipelines(); }
+void mlir::hm::registerAllPipelines() {
+  registerHeavyMetalPipelines();
+  registerEmulatorPipeline();
+}

@@ -225,4 +225,15 @@ void hm::registerHeavyMetalPipelines() {
       "hm-linalg-to-gpu-pipeline, then NVVM, gpu.binary (PTX, cubin or "
       "fatbin) and host code in the LLVM dialect with GPU runtime calls",
       buildLowerToNVVMPipeline);
+  PassPipelineRegistration<>(
+      "hm-host-to-llvm-pipeline",
+      "Lower host code on memrefs (scf, arith, math, memref, func) to the "
+      "LLVM dialect for the CPU JIT; what hm-run applies after the cpu and "
+      "emu lowerings",
+      buildHostToLLVMPipeline);
+  PassPipelineRegistration<>(
+      "hm-reference-cpu-pipeline",
+      "The cpu reference of hm-run: linalg on tensors bufferized and lowered "
+      "to loops and the LLVM dialect with upstream passes only",
+      buildReferenceCPUPipeline);
 }

@@ -47,11 +47,13 @@ IMPORT_TIMEOUT = 60
 RUN_TIMEOUT = 120
 
 
-def _tolerances(dtype):
-    """(rtol, atol) for comparing outputs of `dtype`."""
-    import numpy as np
-    if dtype == np.float16:
+def _tolerances(elem_type):
+    """(rtol, atol) for comparing outputs of ONNX element type `elem_type`:
+    f16 and bf16 looser than f32/f64."""
+    if elem_type == 10:
         return 1e-2, 1e-3
+    if elem_type == 16:
+        return 2e-2, 1e-2
     return 1e-3, 1e-5
 
 
@@ -236,7 +238,7 @@ def _run_device(name, device, mlir, sets, tools, work, in_scope,
             if shape is not None and array.shape != shape and \
                     array.size == int(np.prod(shape)):
                 array = array.reshape(shape)
-            array = np.ascontiguousarray(array)
+            array = np.array(array, order="C")  # keeps 0-d arrays 0-d
             # bf16 travels as raw uint16 bits, which hm-run accepts.
             np.save(path, array if elem == BFLOAT16 else _signed_view(array))
             cmd.append("--input=" + path)
@@ -273,7 +275,8 @@ def _run_device(name, device, mlir, sets, tools, work, in_scope,
                                       i, int((got != want).sum()), want.size),
                                   in_scope)
                 continue
-            rtol, atol = _tolerances(want.dtype)
+            rtol, atol = _tolerances(
+                output_types[i][0] if i < len(output_types) else 1)
             g = got.astype(np.float64)
             w = want.astype(np.float64)
             if not np.allclose(g, w, rtol=rtol, atol=atol, equal_nan=True):

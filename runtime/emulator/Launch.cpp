@@ -154,14 +154,13 @@ static void setBlockIds(Thread &thread, const Launch &launch,
   thread.launch = const_cast<Launch *>(&launch);
 }
 
-namespace hm::emu {
-void initThread(Thread &thread, const Launch &launch, int64_t linearBlock,
-                char *shared, int64_t linearThread) {
+void hm::emu::initThread(Thread &thread, const Launch &launch,
+                         int64_t linearBlock, char *shared,
+                         int64_t linearThread) {
   setBlockIds(thread, launch, linearBlock, shared);
   setThreadIds(thread, launch, linearThread);
   thread.index = static_cast<int32_t>(linearThread);
 }
-} // namespace hm::emu
 
 void hm::emu::runLoopBlocks(Launch &launch, Worker &worker) {
   Thread &thread = worker.loopThread;

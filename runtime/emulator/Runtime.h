@@ -164,7 +164,13 @@ std::string describeThread(const Thread &thread);
 /// Describes where `address` lies relative to the registered allocations.
 std::string describeAddress(uintptr_t address);
 
-// Fiber blocks (Scheduler.cpp).
+/// Sets the context of thread `linearThread` of block `linearBlock` of
+/// `launch`, whose workgroup memory is `shared` (Launch.cpp).
+void initThread(Thread &thread, const Launch &launch, int64_t linearBlock,
+                char *shared, int64_t linearThread);
+
+/// Run the blocks of `launch` that `worker` takes from the grid: threads on
+/// fibers (Scheduler.cpp) or as a loop (Launch.cpp).
 void runFiberBlocks(Launch &launch, Worker &worker);
 void runLoopBlocks(Launch &launch, Worker &worker);
 

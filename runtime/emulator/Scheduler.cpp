@@ -27,11 +27,6 @@
 using namespace hm::emu;
 using namespace mlir::hm::emu;
 
-namespace hm::emu {
-void initThread(Thread &thread, const Launch &launch, int64_t linearBlock,
-                char *shared, int64_t linearThread);
-} // namespace hm::emu
-
 namespace {
 
 /// Stack of each fiber. Pages are only committed when touched.

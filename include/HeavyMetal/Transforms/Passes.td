@@ -138,9 +138,9 @@ def ConvertRTileToGPU : Pass<"convert-rtile-to-gpu", "func::FuncOp"> {
 
     Not yet: vectorised accesses (`vector`), double buffering, the warp tile,
     tensor cores, dynamic shared memory (kernels over 48 KiB of workgroup
-    memory do not assemble for a real GPU). This lowering is tested with
-    FileCheck only; it is not numerically verified yet (the GPU emulator will
-    do that) and no named pipeline runs it.
+    memory do not assemble for a real GPU). The kernels are checked against
+    host loops under the GPU emulator (test/Transforms/Roller/
+    rtile-to-gpu-emu.test); no named pipeline runs this pass yet.
 
     Operations without `rtile.config` are left for `convert-linalg-to-gpu`;
     a configured operation it cannot lower (its outputs do not use every

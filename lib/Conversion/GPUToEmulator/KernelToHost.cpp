@@ -151,12 +151,10 @@ LogicalResult ModuleConverter::hoistSymbols() {
           getUniqueName(hostModule, "__hm_emu_" + prefix + "_" + name);
       continue;
     }
-    // A declaration: the host module (or the runtime) provides it.
-    auto decl = dyn_cast<func::FuncOp>(op);
-    if (!decl)
-      return op.emitOpError("declaration is not supported by the GPU "
-                            "emulator; declare external functions with "
-                            "func.func");
+    // A declaration (always a func.func: checkSupported admits no other
+    // function-like operation, and a gpu.func has a body): the host module
+    // or the runtime provides it.
+    auto decl = cast<func::FuncOp>(op);
     if (auto existing = hostModule.lookupSymbol<func::FuncOp>(name)) {
       if (existing.getFunctionType() != decl.getFunctionType())
         return decl.emitOpError("conflicts with the host function @")

@@ -3,8 +3,8 @@
 // --convert-rtile-to-gpu: a linalg operation on buffers with an rtile.config
 // becomes one gpu.launch following the configuration: block tiles over a 1-d
 // grid, thread (register) tiles, staged inputs in padded workgroup memory one
-// reduction step at a time, private accumulators. Experimental: FileCheck
-// tested only, not numerically verified yet.
+// reduction step at a time, private accumulators. Experimental: checked
+// under the GPU emulator, not yet run by a named pipeline.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/IR/IRMapping.h"
 
 namespace mlir::hm {
@@ -34,6 +35,12 @@ using namespace mlir::hm;
 #define DEBUG_TYPE "convert-rtile-to-gpu"
 
 namespace {
+
+/// Register tiles up to this many points are unrolled (their accumulators
+/// then live in registers), and with them the reduction iterations of a step
+/// while the unrolled bodies stay under kMaxUnrolledBodies.
+constexpr int64_t kMaxUnrolledThreadPoints = 256;
+constexpr int64_t kMaxUnrolledBodies = 256;
 
 /// An input staged in workgroup memory: its buffer and, per dimension, the
 /// index of the tile's first element for the current reduction step.
@@ -69,8 +76,8 @@ private:
   bool isStaged(unsigned operand) const;
   /// `a < bound` for each pair whose bound is not statically satisfied, and-ed
   /// (null when all are).
-  Value inBounds(OpBuilder &b, ArrayRef<Value> values,
-                 ArrayRef<int64_t> bounds, ArrayRef<bool> mayOverhang);
+  Value inBounds(OpBuilder &b, ArrayRef<Value> values, ArrayRef<int64_t> bounds,
+                 ArrayRef<bool> mayOverhang);
   /// Emits `body` under an scf.if on `condition` (directly when null).
   void guarded(OpBuilder &b, Value condition,
                function_ref<void(OpBuilder &)> body);
@@ -86,6 +93,12 @@ private:
   /// All loops' values from the parallel and reduction ones.
   SmallVector<Value> loopValues(ArrayRef<Value> parallel,
                                 ArrayRef<Value> reduction) const;
+
+  /// Unrolls the loops over a thread's register tile (and over the
+  /// reduction iterations of a step, while the result stays small), so that
+  /// the private accumulators become registers.
+  void unrollRegisterTiles(ArrayRef<scf::ForOp> threadLoops,
+                           ArrayRef<scf::ForOp> stepLoops);
 
   linalg::LinalgOp op;
   const OpFootprint &fp;
@@ -158,13 +171,14 @@ void TiledKernelBuilder::stageInputs(OpBuilder &b, ArrayRef<Value> blockOrigin,
     for (int64_t e : input.extents)
       elements *= e;
     // for (l = tid; l < elements; l += threads): tile[l] = source[base + l].
-    auto loop = scf::ForOp::create(b, loc, threadId, cst(b, elements),
-                                   numThreads);
+    auto loop =
+        scf::ForOp::create(b, loc, threadId, cst(b, elements), numThreads);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
-    SmallVector<OpFoldResult> basis = llvm::map_to_vector(
-        input.extents,
-        [&](int64_t e) -> OpFoldResult { return b.getIndexAttr(e); });
+    SmallVector<OpFoldResult> basis =
+        llvm::map_to_vector(input.extents, [&](int64_t e) -> OpFoldResult {
+          return b.getIndexAttr(e);
+        });
     auto coords = affine::AffineDelinearizeIndexOp::create(
         b, loc, loop.getInductionVar(), basis, /*hasOuterBound=*/true);
     SmallVector<Value> global;
@@ -218,8 +232,9 @@ TiledKernelBuilder::computePoint(OpBuilder &b, ArrayRef<Value> loops,
     }
     b.clone(inner, mapping);
   }
-  return llvm::map_to_vector(body->getTerminator()->getOperands(),
-                             [&](Value v) { return mapping.lookupOrDefault(v); });
+  return llvm::map_to_vector(
+      body->getTerminator()->getOperands(),
+      [&](Value v) { return mapping.lookupOrDefault(v); });
 }
 
 void TiledKernelBuilder::build(RewriterBase &rewriter) {
@@ -249,7 +264,8 @@ void TiledKernelBuilder::build(RewriterBase &rewriter) {
 
   // Workgroup buffers of the staged inputs (one reduction step, padded), and
   // private accumulators of the outputs when there are reduction loops.
-  SmallVector<int64_t> stepTile = fp.getLoopTile(config.block, config.reduction);
+  SmallVector<int64_t> stepTile =
+      fp.getLoopTile(config.block, config.reduction);
   auto workgroup = gpu::AddressSpaceAttr::get(
       b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
   auto privateSpace = gpu::AddressSpaceAttr::get(
@@ -262,21 +278,21 @@ void TiledKernelBuilder::build(RewriterBase &rewriter) {
     fp.getTileExtents(i, stepTile, staged[i].extents);
     SmallVector<int64_t> padded = staged[i].extents;
     padded.back() += config.padding;
-    workgroupTypes.push_back(MemRefType::get(
-        padded, fp.operands[i].elementType, MemRefLayoutAttrInterface(),
-        workgroup));
+    workgroupTypes.push_back(MemRefType::get(padded, fp.operands[i].elementType,
+                                             MemRefLayoutAttrInterface(),
+                                             workgroup));
   }
   bool hasReduction = !fp.reductionLoops.empty();
+  SmallVector<scf::ForOp> threadLoops, stepLoops;
   SmallVector<unsigned> outputs;
   for (unsigned i = 0; i < fp.operands.size(); ++i)
     if (fp.operands[i].isOutput)
       outputs.push_back(i);
   if (hasReduction)
     for (unsigned i : outputs)
-      privateTypes.push_back(MemRefType::get(config.thread,
-                                             fp.operands[i].elementType,
-                                             MemRefLayoutAttrInterface(),
-                                             privateSpace));
+      privateTypes.push_back(
+          MemRefType::get(config.thread, fp.operands[i].elementType,
+                          MemRefLayoutAttrInterface(), privateSpace));
 
   Value one = cst(b, 1);
   auto launch = gpu::LaunchOp::create(
@@ -304,12 +320,12 @@ void TiledKernelBuilder::build(RewriterBase &rewriter) {
         .getResults();
   };
   SmallVector<Value> blockOrigin, threadOrigin;
-  for (auto [p, pair] : llvm::enumerate(llvm::zip_equal(
-           delinearize(launch.getBlockIds().x, gridDims),
-           delinearize(threadId, threadDims)))) {
+  for (auto [p, pair] : llvm::enumerate(
+           llvm::zip_equal(delinearize(launch.getBlockIds().x, gridDims),
+                           delinearize(threadId, threadDims)))) {
     auto [blockCoord, threadCoord] = pair;
-    Value origin = arith::MulIOp::create(b, loc, blockCoord,
-                                         cst(b, config.block[p]));
+    Value origin =
+        arith::MulIOp::create(b, loc, blockCoord, cst(b, config.block[p]));
     blockOrigin.push_back(origin);
     threadOrigin.push_back(arith::AddIOp::create(
         b, loc, origin,
@@ -323,15 +339,17 @@ void TiledKernelBuilder::build(RewriterBase &rewriter) {
         SmallVector<Value> lbs(numParallel, cst(b, 0)), steps(numParallel, one);
         SmallVector<Value> ubs = llvm::map_to_vector(
             config.thread, [&](int64_t t) { return cst(b, t); });
-        scf::buildLoopNest(
+        scf::LoopNest nest = scf::buildLoopNest(
             b, loc, lbs, ubs, steps,
             [&](OpBuilder &nb, Location, ValueRange tile) {
               SmallVector<Value> point;
               for (auto [origin, offset] : llvm::zip_equal(threadOrigin, tile))
                 point.push_back(arith::AddIOp::create(nb, loc, origin, offset));
-              guarded(nb, inBounds(nb, point, parallelExtents, parallelOverhang),
+              guarded(nb,
+                      inBounds(nb, point, parallelExtents, parallelOverhang),
                       [&](OpBuilder &gb) { body(gb, tile, point); });
             });
+        threadLoops.append(nest.loops.begin(), nest.loops.end());
       };
   auto outputIndices = [&](OpBuilder &nb, unsigned operand,
                            ArrayRef<Value> loops) {
@@ -358,27 +376,28 @@ void TiledKernelBuilder::build(RewriterBase &rewriter) {
         current.push_back(memref::LoadOp::create(nb, loc, op->getOperand(i),
                                                  outputIndices(nb, i, loops)));
       }
-      for (auto [i, v] : llvm::zip_equal(outputs, computePoint(nb, loops,
-                                                               current)))
+      for (auto [i, v] :
+           llvm::zip_equal(outputs, computePoint(nb, loops, current)))
         memref::StoreOp::create(nb, loc, v, op->getOperand(i),
                                 outputIndices(nb, i, loops));
     });
     rewriter.eraseOp(op);
+    unrollRegisterTiles(threadLoops, {});
     return;
   }
 
   // Accumulators: initialised from the outputs, written back at the end.
   ValueRange accumulators = launch.getPrivateAttributions();
-  forEachThreadPoint([&](OpBuilder &nb, ValueRange tile, ArrayRef<Value> point) {
-    SmallVector<Value> loops = loopValues(point, SmallVector<Value>(
-                                                     fp.reductionLoops.size(),
-                                                     cst(nb, 0)));
-    for (auto [i, acc] : llvm::zip_equal(outputs, accumulators)) {
-      Value v = memref::LoadOp::create(nb, loc, op->getOperand(i),
-                                       outputIndices(nb, i, loops));
-      memref::StoreOp::create(nb, loc, v, acc, tile);
-    }
-  });
+  forEachThreadPoint(
+      [&](OpBuilder &nb, ValueRange tile, ArrayRef<Value> point) {
+        SmallVector<Value> loops = loopValues(
+            point, SmallVector<Value>(fp.reductionLoops.size(), cst(nb, 0)));
+        for (auto [i, acc] : llvm::zip_equal(outputs, accumulators)) {
+          Value v = memref::LoadOp::create(nb, loc, op->getOperand(i),
+                                           outputIndices(nb, i, loops));
+          memref::StoreOp::create(nb, loc, v, acc, tile);
+        }
+      });
 
   // for each reduction step: stage, barrier, accumulate, barrier.
   SmallVector<Value> stepLbs(fp.reductionLoops.size(), cst(b, 0));
@@ -399,7 +418,7 @@ void TiledKernelBuilder::build(RewriterBase &rewriter) {
           SmallVector<Value> ubs = llvm::map_to_vector(
               config.reduction, [&](int64_t r) { return cst(nb, r); });
           SmallVector<Value> ones(fp.reductionLoops.size(), cst(nb, 1));
-          scf::buildLoopNest(
+          scf::LoopNest stepNest = scf::buildLoopNest(
               nb, loc, zeros, ubs, ones,
               [&](OpBuilder &rb, Location, ValueRange offsets) {
                 SmallVector<Value> reduction;
@@ -407,37 +426,56 @@ void TiledKernelBuilder::build(RewriterBase &rewriter) {
                      llvm::zip_equal(reductionOrigin, offsets))
                   reduction.push_back(
                       arith::AddIOp::create(rb, loc, origin, offset));
-                guarded(rb,
-                        inBounds(rb, reduction, reductionExtents,
-                                 reductionOverhang),
-                        [&](OpBuilder &gb) {
-                          SmallVector<Value> current;
-                          for (Value acc : accumulators)
-                            current.push_back(
-                                memref::LoadOp::create(gb, loc, acc, tile));
-                          SmallVector<Value> loops =
-                              loopValues(point, reduction);
-                          for (auto [acc, v] : llvm::zip_equal(
-                                   accumulators,
-                                   computePoint(gb, loops, current)))
-                            memref::StoreOp::create(gb, loc, v, acc, tile);
-                        });
+                guarded(
+                    rb,
+                    inBounds(rb, reduction, reductionExtents,
+                             reductionOverhang),
+                    [&](OpBuilder &gb) {
+                      SmallVector<Value> current;
+                      for (Value acc : accumulators)
+                        current.push_back(
+                            memref::LoadOp::create(gb, loc, acc, tile));
+                      SmallVector<Value> loops = loopValues(point, reduction);
+                      for (auto [acc, v] : llvm::zip_equal(
+                               accumulators, computePoint(gb, loops, current)))
+                        memref::StoreOp::create(gb, loc, v, acc, tile);
+                    });
               });
+          stepLoops.append(stepNest.loops.begin(), stepNest.loops.end());
         });
         gpu::BarrierOp::create(sb, loc);
       });
 
-  forEachThreadPoint([&](OpBuilder &nb, ValueRange tile, ArrayRef<Value> point) {
-    SmallVector<Value> loops = loopValues(point, SmallVector<Value>(
-                                                     fp.reductionLoops.size(),
-                                                     cst(nb, 0)));
-    for (auto [i, acc] : llvm::zip_equal(outputs, accumulators)) {
-      Value v = memref::LoadOp::create(nb, loc, acc, tile);
-      memref::StoreOp::create(nb, loc, v, op->getOperand(i),
-                              outputIndices(nb, i, loops));
-    }
-  });
+  forEachThreadPoint(
+      [&](OpBuilder &nb, ValueRange tile, ArrayRef<Value> point) {
+        SmallVector<Value> loops = loopValues(
+            point, SmallVector<Value>(fp.reductionLoops.size(), cst(nb, 0)));
+        for (auto [i, acc] : llvm::zip_equal(outputs, accumulators)) {
+          Value v = memref::LoadOp::create(nb, loc, acc, tile);
+          memref::StoreOp::create(nb, loc, v, op->getOperand(i),
+                                  outputIndices(nb, i, loops));
+        }
+      });
   rewriter.eraseOp(op);
+  unrollRegisterTiles(threadLoops, stepLoops);
+}
+
+void TiledKernelBuilder::unrollRegisterTiles(ArrayRef<scf::ForOp> threadLoops,
+                                             ArrayRef<scf::ForOp> stepLoops) {
+  int64_t threadPoints = 1, stepPoints = 1;
+  for (int64_t t : config.thread)
+    threadPoints *= t;
+  for (int64_t r : config.reduction)
+    stepPoints *= r;
+  if (threadPoints > kMaxUnrolledThreadPoints)
+    return;
+  // Innermost loops first, so that unrolling an outer loop copies unrolled
+  // bodies.
+  if (threadPoints * stepPoints <= kMaxUnrolledBodies)
+    for (scf::ForOp loop : llvm::reverse(stepLoops))
+      (void)loopUnrollFull(loop);
+  for (scf::ForOp loop : llvm::reverse(threadLoops))
+    (void)loopUnrollFull(loop);
 }
 
 /// Why `op` cannot be lowered here, or an empty string.

@@ -308,7 +308,9 @@ LogicalResult convertConvTranspose(NodeImporter &n) {
                                    : inSpatial[i] * strides[i];
       int64_t total = strides[i] * (inSpatial[i] - 1) + outputPadding[i] +
                       (kernel[i] - 1) * dilations[i] + 1 - target;
-      int64_t half = total / 2;
+      // Floor division, as ONNX's reference does: a negative total (an
+      // output_shape past the natural size) extends the end.
+      int64_t half = total >= 0 ? total / 2 : -((-total + 1) / 2);
       if (autoPad == "SAME_UPPER") {
         padBegin[i] = half;
         padEnd[i] = total - half;

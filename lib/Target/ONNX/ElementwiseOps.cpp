@@ -160,6 +160,17 @@ LogicalResult convertSoftsign(NodeImporter &n) {
   });
 }
 
+LogicalResult convertShrink(NodeImporter &n) {
+  double lambd = n.getFloat("lambd", 0.5f), bias = n.getFloat("bias", 0.0f);
+  return elementwise(n, [&](ScalarMath &m, ValueRange a) {
+    Value x = a[0];
+    Value low = m.lt(x, m.constant(-lambd)), high = m.gt(x, m.constant(lambd));
+    return m.select(low, m.add(x, m.constant(bias)),
+                    m.select(high, m.sub(x, m.constant(bias)),
+                             m.constant(0)));
+  });
+}
+
 LogicalResult convertReciprocal(NodeImporter &n) {
   return floatUnary(n, [](ScalarMath &m, Value x) {
     return m.div(m.constant(1), x);
@@ -295,8 +306,13 @@ LogicalResult convertPow(NodeImporter &n) {
       Value p = math::PowFOp::create(m.b, m.loc, fx, y);
       return convertScalar(m.b, m.loc, p, m.type, false, m.isUnsigned);
     }
-    y = convertScalar(m.b, m.loc, y, m.type, expUnsigned, m.isUnsigned);
-    return math::IPowIOp::create(m.b, m.loc, x, y);
+    // Integer powers through f64 (exact while the result fits 53 bits):
+    // math.ipowi has no lowering in the CPU and GPU pipelines.
+    Type f64 = m.b.getF64Type();
+    Value fx = convertScalar(m.b, m.loc, x, f64, m.isUnsigned, false);
+    Value fy = convertScalar(m.b, m.loc, y, f64, expUnsigned, false);
+    Value p = math::PowFOp::create(m.b, m.loc, fx, fy);
+    return convertScalar(m.b, m.loc, p, m.type, false, m.isUnsigned);
   });
 }
 
@@ -498,6 +514,7 @@ void mlir::hm::onnx_import::populateElementwiseConverters(
   converters["Ceil"] = mathUnary<math::CeilOp>;
   converters["Round"] = mathUnary<math::RoundEvenOp>;
   converters["Reciprocal"] = convertReciprocal;
+  converters["Shrink"] = convertShrink;
   converters["Abs"] = convertAbs;
   converters["Neg"] = convertNeg;
   converters["Sign"] = convertSign;

@@ -141,6 +141,7 @@ const ConverterMap &mlir::hm::onnx_import::getConverters() {
     populateDataMovementConverters(map);
     populateControlFlowConverters(map);
     populateRecurrentConverters(map);
+    populateIndexingConverters(map);
     return map;
   }();
   return converters;

@@ -81,6 +81,7 @@ void populateShapeConverters(ConverterMap &converters);
 void populateDataMovementConverters(ConverterMap &converters);
 void populateControlFlowConverters(ConverterMap &converters);
 void populateRecurrentConverters(ConverterMap &converters);
+void populateIndexingConverters(ConverterMap &converters);
 
 /// Imports one prepared ONNX model (see ModelPreparation.h) into a module.
 class ModelImporter {

@@ -245,12 +245,18 @@ std::optional<std::vector<onnx::NodeProto>> FunctionExpander::expand(
         *copy.add_attribute() = attr;
         continue;
       }
-      for (const onnx::AttributeProto &given : node.attribute())
-        if (given.name() == attr.ref_attr_name()) {
-          onnx::AttributeProto *a = copy.add_attribute();
-          *a = given;
-          a->set_name(attr.name());
-        }
+      // The caller's attribute, else the schema's default for it.
+      const onnx::AttributeProto *given = nullptr;
+      for (const onnx::AttributeProto &a : node.attribute())
+        if (a.name() == attr.ref_attr_name())
+          given = &a;
+      if (!given)
+        given = schemaAttributeDefault(*schema, attr.ref_attr_name());
+      if (given) {
+        onnx::AttributeProto *a = copy.add_attribute();
+        *a = *given;
+        a->set_name(attr.name());
+      }
     }
     nodes.push_back(std::move(copy));
   }

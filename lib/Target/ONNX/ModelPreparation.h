@@ -24,7 +24,7 @@
 namespace mlir::hm::onnx_import {
 
 /// The opsets of the default domain the importer accepts.
-constexpr int64_t kMinOpset = 7;
+constexpr int64_t kMinOpset = 1;
 constexpr int64_t kMaxOpset = 17;
 
 /// A model ready for ModelImporter.

@@ -61,6 +61,15 @@ bool schemaHasFunctionBody(const onnx::OpSchema &schema) {
   return schema.HasFunction() || schema.HasContextDependentFunction();
 }
 
+const onnx::AttributeProto *
+schemaAttributeDefault(const onnx::OpSchema &schema, const std::string &name) {
+  auto it = schema.attributes().find(name);
+  if (it == schema.attributes().end() ||
+      it->second.default_value.type() == onnx::AttributeProto::UNDEFINED)
+    return nullptr;
+  return &it->second.default_value;
+}
+
 std::optional<std::string>
 buildFunctionBody(const onnx::OpSchema &schema, const onnx::NodeProto &node,
                   const std::vector<onnx::TypeProto> &inputTypes,

@@ -42,6 +42,11 @@ int schemaSinceVersion(const onnx::OpSchema &schema);
 /// node's context.
 bool schemaHasFunctionBody(const onnx::OpSchema &schema);
 
+/// The default value of attribute `name` of `schema`, or null when it has
+/// none.
+const onnx::AttributeProto *schemaAttributeDefault(const onnx::OpSchema &schema,
+                                                   const std::string &name);
+
 /// Builds the function body that defines `node` (of `schema`) given its
 /// input types. Returns an error message on failure.
 std::optional<std::string>

@@ -187,3 +187,11 @@ module attributes {gpu.container_module} {
   // expected-error @below {{'gpu.binary' op holds compiled kernels, which the GPU emulator cannot run; emulate the module before gpu-module-to-binary}}
   gpu.binary @kernels [#gpu.object<#nvvm.target, "">]
 }
+
+// -----
+
+func.func @host_op() -> index {
+  // expected-error @below {{'gpu.subgroup_size' op in host code is not supported by the GPU emulator}}
+  %n = gpu.subgroup_size : index
+  return %n : index
+}
