@@ -22,7 +22,7 @@ namespace mlir::hm::onnx_import {
 /// arithmetic and data movement on constants. Also rewrites Constant nodes'
 /// value_int(s)/value_float(s) into `value`. Uses the types in the graph's
 /// value_info (run shape inference first). Returns whether anything changed.
-bool foldConstants(onnx::GraphProto &graph, int64_t opset);
+bool foldConstants(onnx::GraphProto &graph, int64_t opset, int64_t irVersion);
 
 } // namespace mlir::hm::onnx_import
 

@@ -66,6 +66,9 @@ Value slice(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> offsets,
   if (llvm::all_of(offsets, [](int64_t o) { return o == 0; }) &&
       sizes == shapeOf(v))
     return v;
+  // An empty slice may start at the end, which extract_slice rejects.
+  if (llvm::is_contained(sizes, 0))
+    return emptyTensor(b, loc, sizes, elementTypeOf(v));
   MLIRContext *context = b.getContext();
   return tensor::ExtractSliceOp::create(
       b, loc, v, getAsIndexOpFoldResult(context, offsets),
@@ -302,6 +305,8 @@ LogicalResult convertGatherND(NodeImporter &n) {
 }
 
 LogicalResult convertExpand(NodeImporter &n) {
+  if (failed(n.constantInts(1, "shape")))
+    return failure();
   FailureOr<Value> x = n.input(0);
   FailureOr<RankedTensorType> type = n.outputType(0);
   if (failed(x) || failed(type))
@@ -310,6 +315,8 @@ LogicalResult convertExpand(NodeImporter &n) {
 }
 
 LogicalResult convertTile(NodeImporter &n) {
+  if (failed(n.constantInts(1, "repeats")))
+    return failure();
   FailureOr<Value> x = n.input(0);
   FailureOr<RankedTensorType> type = n.outputType(0);
   if (failed(x) || failed(type))

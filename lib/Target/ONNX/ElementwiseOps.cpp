@@ -1,13 +1,13 @@
-//===- ElementwiseOps.cpp - Element-wise ONNX operators -------------------===//
+//===- ElementwiseOps.cpp - Binary and n-ary element-wise operators -------===//
 //
-// Unary math, activations, arithmetic and comparisons with numpy
-// broadcasting, Where, Clip and Cast: each one linalg.generic whose operands
-// are read through broadcasting indexing maps.
+// Arithmetic and comparisons with numpy broadcasting, Where, Clip and Cast:
+// each one linalg.generic whose operands are read through broadcasting
+// indexing maps.
 //
 //===----------------------------------------------------------------------===//
 
+#include "Elementwise.h"
 #include "EmitUtils.h"
-#include "Importer.h"
 #include "Tensors.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -20,12 +20,43 @@ using namespace mlir::hm::onnx_import;
 
 namespace {
 
-using ElementFn = llvm::function_ref<Value(ScalarMath &, ValueRange)>;
+/// Before opset 7, binary operators broadcast only with `broadcast = 1`,
+/// the second operand's dims placed at `axis` of the first (suffix-aligned
+/// without `axis`); PRelu's slope [C] goes along the channels. Reshapes the
+/// second operand so that numpy broadcasting means the same.
+LogicalResult alignLegacyBroadcast(NodeImporter &n,
+                                   SmallVectorImpl<Value> &operands) {
+  if (n.sinceVersion >= 7 || operands.size() != 2)
+    return success();
+  ArrayRef<int64_t> a = shapeOf(operands[0]), b = shapeOf(operands[1]);
+  if (a == b)
+    return success();
+  int64_t axis = -1;
+  if (n.opType() == "PRelu") {
+    if (b.size() == 1 && a.size() >= 2 && b[0] == a[1])
+      axis = 1;
+  } else if (n.getInt("broadcast", 0) == 0) {
+    return n.emitError() << "operands of different shapes without "
+                            "'broadcast' = 1";
+  } else if (n.hasAttribute("axis")) {
+    axis = n.getInt("axis", 0);
+  }
+  if (axis < 0)
+    return success();
+  if (axis + b.size() > a.size())
+    return n.emitError() << "'axis' places the second operand out of range";
+  SmallVector<int64_t> shape(axis, 1);
+  shape.append(b.begin(), b.end());
+  shape.resize(a.size(), 1);
+  operands[1] = reshapeTo(n.b, n.loc, operands[1], shape);
+  return success();
+}
 
-/// Emits the node's output as `fn` of its present inputs, element-wise, the
-/// arithmetic typed like input `typeInput`.
-LogicalResult elementwise(NodeImporter &n, ElementFn fn,
-                          unsigned typeInput = 0) {
+} // namespace
+
+LogicalResult mlir::hm::onnx_import::convertElementwise(NodeImporter &n,
+                                                        ElementFn fn,
+                                                        unsigned typeInput) {
   SmallVector<Value> operands;
   for (unsigned i = 0; i < n.numInputs(); ++i) {
     if (!n.hasInput(i))
@@ -38,6 +69,19 @@ LogicalResult elementwise(NodeImporter &n, ElementFn fn,
   FailureOr<RankedTensorType> type = n.outputType(0);
   if (failed(type))
     return failure();
+  if (failed(alignLegacyBroadcast(n, operands)))
+    return failure();
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (Value v : operands)
+    shapes.push_back(shapeOf(v));
+  std::optional<SmallVector<int64_t>> broadcast = broadcastShapes(shapes);
+  if (!broadcast || ArrayRef<int64_t>(*broadcast) != type->getShape()) {
+    InFlightDiagnostic diag = n.emitError();
+    diag << "operand shapes";
+    for (Value v : operands)
+      diag << " " << v.getType();
+    return diag << " do not broadcast to the result " << *type;
+  }
   bool isUnsigned = isUnsignedIntDataType(n.inputDataType(typeInput));
   Value result = buildElementwise(
       n.b, n.loc, operands, *type,
@@ -48,8 +92,7 @@ LogicalResult elementwise(NodeImporter &n, ElementFn fn,
   return n.setOutput(0, result);
 }
 
-/// Fails unless input 0 is floating-point.
-LogicalResult requireFloat(NodeImporter &n) {
+LogicalResult mlir::hm::onnx_import::requireFloat(NodeImporter &n) {
   int32_t t = n.inputDataType(0);
   if (!isFloatDataType(t))
     return n.unsupported("data type " + dataTypeName(t) +
@@ -57,194 +100,25 @@ LogicalResult requireFloat(NodeImporter &n) {
   return success();
 }
 
-/// A float-only unary operator `fn(x)`.
-template <typename Fn>
-LogicalResult floatUnary(NodeImporter &n, Fn fn) {
-  if (failed(requireFloat(n)))
-    return failure();
-  return elementwise(n, [&](ScalarMath &m, ValueRange a) { return fn(m, a[0]); });
-}
-
-/// A unary math-dialect operation.
-template <typename OpTy>
-LogicalResult mathUnary(NodeImporter &n) {
-  return floatUnary(n, [](ScalarMath &m, Value x) -> Value {
-    return OpTy::create(m.b, m.loc, x);
-  });
-}
-
-LogicalResult convertRelu(NodeImporter &n) {
-  return elementwise(n, [](ScalarMath &m, ValueRange a) {
-    return m.max(a[0], m.constant(0));
-  });
-}
-
-LogicalResult convertLeakyRelu(NodeImporter &n) {
-  double alpha = n.getFloat("alpha", 0.01f);
-  return floatUnary(n, [&](ScalarMath &m, Value x) {
-    return m.select(m.lt(x, m.constant(0)), m.mul(x, m.constant(alpha)), x);
-  });
-}
-
-LogicalResult convertPRelu(NodeImporter &n) {
-  return elementwise(n, [](ScalarMath &m, ValueRange a) {
-    return m.select(m.lt(a[0], m.constant(0)), m.mul(a[0], a[1]), a[0]);
-  });
-}
-
-LogicalResult convertElu(NodeImporter &n) {
-  double alpha = n.getFloat("alpha", 1.0f);
-  return floatUnary(n, [&](ScalarMath &m, Value x) {
-    Value negative =
-        m.mul(m.constant(alpha), m.sub(m.exp(x), m.constant(1)));
-    return m.select(m.lt(x, m.constant(0)), negative, x);
-  });
-}
-
-LogicalResult convertSelu(NodeImporter &n) {
-  double alpha = n.getFloat("alpha", 1.67326319217681884765625f);
-  double gamma = n.getFloat("gamma", 1.05070102214813232421875f);
-  return floatUnary(n, [&](ScalarMath &m, Value x) {
-    Value negative = m.sub(m.mul(m.constant(alpha), m.exp(x)),
-                           m.constant(alpha));
-    Value y = m.select(m.le(x, m.constant(0)), negative, x);
-    return m.mul(m.constant(gamma), y);
-  });
-}
-
-LogicalResult convertCelu(NodeImporter &n) {
-  double alpha = n.getFloat("alpha", 1.0f);
-  return floatUnary(n, [&](ScalarMath &m, Value x) {
-    Value zero = m.constant(0);
-    Value e = m.mul(m.constant(alpha),
-                    m.sub(m.exp(m.div(x, m.constant(alpha))), m.constant(1)));
-    return m.add(m.max(zero, x), m.min(zero, e));
-  });
-}
-
-LogicalResult convertThresholdedRelu(NodeImporter &n) {
-  double alpha = n.getFloat("alpha", 1.0f);
-  return floatUnary(n, [&](ScalarMath &m, Value x) {
-    return m.select(m.gt(x, m.constant(alpha)), x, m.constant(0));
-  });
-}
-
-LogicalResult convertSigmoid(NodeImporter &n) {
-  return floatUnary(n, [](ScalarMath &m, Value x) { return m.sigmoid(x); });
-}
-
-LogicalResult convertHardSigmoid(NodeImporter &n) {
-  double alpha = n.getFloat("alpha", 0.2f), beta = n.getFloat("beta", 0.5f);
-  return floatUnary(n, [&](ScalarMath &m, Value x) {
-    Value y = m.add(m.mul(m.constant(alpha), x), m.constant(beta));
-    return m.max(m.constant(0), m.min(m.constant(1), y));
-  });
-}
-
-LogicalResult convertHardSwish(NodeImporter &n) {
-  return floatUnary(n, [](ScalarMath &m, Value x) {
-    Value y = m.add(m.mul(m.constant(1.0 / 6.0), x), m.constant(0.5));
-    return m.mul(x, m.max(m.constant(0), m.min(m.constant(1), y)));
-  });
-}
-
-LogicalResult convertSoftplus(NodeImporter &n) {
-  return floatUnary(n, [](ScalarMath &m, Value x) {
-    return m.log(m.add(m.exp(x), m.constant(1)));
-  });
-}
-
-LogicalResult convertSoftsign(NodeImporter &n) {
-  return floatUnary(n, [](ScalarMath &m, Value x) {
-    return m.div(x, m.add(m.constant(1), m.abs(x)));
-  });
-}
-
-LogicalResult convertShrink(NodeImporter &n) {
-  double lambd = n.getFloat("lambd", 0.5f), bias = n.getFloat("bias", 0.0f);
-  return elementwise(n, [&](ScalarMath &m, ValueRange a) {
-    Value x = a[0];
-    Value low = m.lt(x, m.constant(-lambd)), high = m.gt(x, m.constant(lambd));
-    return m.select(low, m.add(x, m.constant(bias)),
-                    m.select(high, m.sub(x, m.constant(bias)),
-                             m.constant(0)));
-  });
-}
-
-LogicalResult convertReciprocal(NodeImporter &n) {
-  return floatUnary(n, [](ScalarMath &m, Value x) {
-    return m.div(m.constant(1), x);
-  });
-}
-
-LogicalResult convertAbs(NodeImporter &n) {
-  return elementwise(n, [](ScalarMath &m, ValueRange a) { return m.abs(a[0]); });
-}
-
-LogicalResult convertNeg(NodeImporter &n) {
-  return elementwise(n, [](ScalarMath &m, ValueRange a) { return m.neg(a[0]); });
-}
-
-LogicalResult convertSign(NodeImporter &n) {
-  return elementwise(n, [](ScalarMath &m, ValueRange a) {
-    Value x = a[0], zero = m.constant(0);
-    Value s = m.select(m.gt(x, zero), m.constant(1),
-                       m.select(m.lt(x, zero), m.constant(-1), zero));
-    if (!m.isFloat)
-      return s;
-    // NaN stays NaN.
-    Value isNaN = arith::CmpFOp::create(m.b, m.loc, arith::CmpFPredicate::UNO,
-                                        x, x);
-    return m.select(isNaN, x, s);
-  });
-}
-
-LogicalResult convertNot(NodeImporter &n) {
-  return elementwise(n, [](ScalarMath &m, ValueRange a) -> Value {
-    return arith::XOrIOp::create(m.b, m.loc, a[0], m.constant(1));
-  });
-}
-
-LogicalResult convertIsNaN(NodeImporter &n) {
-  return floatUnary(n, [](ScalarMath &m, Value x) -> Value {
-    return arith::CmpFOp::create(m.b, m.loc, arith::CmpFPredicate::UNO, x, x);
-  });
-}
-
-LogicalResult convertIsInf(NodeImporter &n) {
-  bool negative = n.getInt("detect_negative", 1) != 0;
-  bool positive = n.getInt("detect_positive", 1) != 0;
-  return floatUnary(n, [&](ScalarMath &m, Value x) -> Value {
-    Value inf = m.constant(INFINITY);
-    Value isPos = arith::CmpFOp::create(m.b, m.loc, arith::CmpFPredicate::OEQ,
-                                        x, inf);
-    Value isNeg = arith::CmpFOp::create(m.b, m.loc, arith::CmpFPredicate::OEQ,
-                                        x, m.neg(inf));
-    Value none = scalarConstant(m.b, m.loc, m.b.getI1Type(), 0);
-    Value r = positive ? isPos : none;
-    if (negative)
-      r = arith::OrIOp::create(m.b, m.loc, r, isNeg);
-    return r;
-  });
-}
+namespace {
 
 LogicalResult convertAdd(NodeImporter &n) {
-  return elementwise(n, [](ScalarMath &m, ValueRange a) {
+  return convertElementwise(n, [](ScalarMath &m, ValueRange a) {
     return m.add(a[0], a[1]);
   });
 }
 LogicalResult convertSub(NodeImporter &n) {
-  return elementwise(n, [](ScalarMath &m, ValueRange a) {
+  return convertElementwise(n, [](ScalarMath &m, ValueRange a) {
     return m.sub(a[0], a[1]);
   });
 }
 LogicalResult convertMul(NodeImporter &n) {
-  return elementwise(n, [](ScalarMath &m, ValueRange a) {
+  return convertElementwise(n, [](ScalarMath &m, ValueRange a) {
     return m.mul(a[0], a[1]);
   });
 }
 LogicalResult convertDiv(NodeImporter &n) {
-  return elementwise(n, [](ScalarMath &m, ValueRange a) {
+  return convertElementwise(n, [](ScalarMath &m, ValueRange a) {
     return m.div(a[0], a[1]);
   });
 }
@@ -255,7 +129,7 @@ LogicalResult convertMod(NodeImporter &n) {
   if (isFloat && !fmod)
     return n.unsupported("fmod = 0 with floating-point inputs (ONNX "
                          "requires fmod = 1 for them)");
-  return elementwise(n, [&](ScalarMath &m, ValueRange a) -> Value {
+  return convertElementwise(n, [&](ScalarMath &m, ValueRange a) -> Value {
     Value x = a[0], y = a[1];
     if (m.isFloat)
       return arith::RemFOp::create(m.b, m.loc, x, y);
@@ -287,7 +161,7 @@ LogicalResult convertPow(NodeImporter &n) {
       if (auto v = tensorToDoubles(*e, error))
         constantExponent = (*v)[0];
     }
-  return elementwise(n, [&](ScalarMath &m, ValueRange a) -> Value {
+  return convertElementwise(n, [&](ScalarMath &m, ValueRange a) -> Value {
     Value x = a[0], y = a[1];
     if (constantExponent && *constantExponent == 2.0)
       return m.mul(x, x);
@@ -322,7 +196,7 @@ LogicalResult convertVariadic(NodeImporter &n) {
   unsigned count = 0;
   for (unsigned i = 0; i < n.numInputs(); ++i)
     count += n.hasInput(i);
-  return elementwise(n, [&](ScalarMath &m, ValueRange a) {
+  return convertElementwise(n, [&](ScalarMath &m, ValueRange a) {
     Value r = a[0];
     for (Value v : a.drop_front()) {
       if (Kind == 'M')
@@ -340,7 +214,7 @@ LogicalResult convertVariadic(NodeImporter &n) {
 
 template <typename Cmp>
 LogicalResult comparison(NodeImporter &n, Cmp cmp) {
-  return elementwise(n, [&](ScalarMath &m, ValueRange a) {
+  return convertElementwise(n, [&](ScalarMath &m, ValueRange a) {
     return cmp(m, a[0], a[1]);
   });
 }
@@ -373,7 +247,7 @@ LogicalResult convertGreaterOrEqual(NodeImporter &n) {
 
 template <typename OpTy>
 LogicalResult logical(NodeImporter &n) {
-  return elementwise(n, [](ScalarMath &m, ValueRange a) -> Value {
+  return convertElementwise(n, [](ScalarMath &m, ValueRange a) -> Value {
     return OpTy::create(m.b, m.loc, a[0], a[1]);
   });
 }
@@ -382,7 +256,7 @@ LogicalResult convertBitShift(NodeImporter &n) {
   std::string direction = n.getString("direction", "");
   if (direction != "LEFT" && direction != "RIGHT")
     return n.unsupported("direction '" + direction + "'");
-  return elementwise(n, [&](ScalarMath &m, ValueRange a) -> Value {
+  return convertElementwise(n, [&](ScalarMath &m, ValueRange a) -> Value {
     // Shifting by the bit width or more gives 0 in ONNX (numpy).
     unsigned width = m.type.getIntOrFloatBitWidth();
     Value inRange = arith::CmpIOp::create(m.b, m.loc, arith::CmpIPredicate::ult,
@@ -454,7 +328,7 @@ LogicalResult convertCast(NodeImporter &n) {
   int32_t to = n.outputDataType(0);
   if (!convertDataType(n.getContext(), to))
     return n.unsupported("cast to " + dataTypeName(to));
-  return elementwise(n, [&](ScalarMath &m, ValueRange a) {
+  return convertElementwise(n, [&](ScalarMath &m, ValueRange a) {
     Type target = convertDataType(m.b.getContext(), to);
     return convertScalar(m.b, m.loc, a[0], target,
                          isUnsignedIntDataType(from),
@@ -482,45 +356,6 @@ LogicalResult convertCastLike(NodeImporter &n) {
 
 void mlir::hm::onnx_import::populateElementwiseConverters(
     ConverterMap &converters) {
-  converters["Relu"] = convertRelu;
-  converters["LeakyRelu"] = convertLeakyRelu;
-  converters["PRelu"] = convertPRelu;
-  converters["Elu"] = convertElu;
-  converters["Selu"] = convertSelu;
-  converters["Celu"] = convertCelu;
-  converters["ThresholdedRelu"] = convertThresholdedRelu;
-  converters["Sigmoid"] = convertSigmoid;
-  converters["HardSigmoid"] = convertHardSigmoid;
-  converters["HardSwish"] = convertHardSwish;
-  converters["Softplus"] = convertSoftplus;
-  converters["Softsign"] = convertSoftsign;
-  converters["Tanh"] = mathUnary<math::TanhOp>;
-  converters["Exp"] = mathUnary<math::ExpOp>;
-  converters["Log"] = mathUnary<math::LogOp>;
-  converters["Sqrt"] = mathUnary<math::SqrtOp>;
-  converters["Erf"] = mathUnary<math::ErfOp>;
-  converters["Sin"] = mathUnary<math::SinOp>;
-  converters["Cos"] = mathUnary<math::CosOp>;
-  converters["Tan"] = mathUnary<math::TanOp>;
-  converters["Asin"] = mathUnary<math::AsinOp>;
-  converters["Acos"] = mathUnary<math::AcosOp>;
-  converters["Atan"] = mathUnary<math::AtanOp>;
-  converters["Sinh"] = mathUnary<math::SinhOp>;
-  converters["Cosh"] = mathUnary<math::CoshOp>;
-  converters["Asinh"] = mathUnary<math::AsinhOp>;
-  converters["Acosh"] = mathUnary<math::AcoshOp>;
-  converters["Atanh"] = mathUnary<math::AtanhOp>;
-  converters["Floor"] = mathUnary<math::FloorOp>;
-  converters["Ceil"] = mathUnary<math::CeilOp>;
-  converters["Round"] = mathUnary<math::RoundEvenOp>;
-  converters["Reciprocal"] = convertReciprocal;
-  converters["Shrink"] = convertShrink;
-  converters["Abs"] = convertAbs;
-  converters["Neg"] = convertNeg;
-  converters["Sign"] = convertSign;
-  converters["Not"] = convertNot;
-  converters["IsNaN"] = convertIsNaN;
-  converters["IsInf"] = convertIsInf;
   converters["Add"] = convertAdd;
   converters["Sub"] = convertSub;
   converters["Mul"] = convertMul;

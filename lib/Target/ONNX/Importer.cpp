@@ -132,6 +132,7 @@ const ConverterMap &mlir::hm::onnx_import::getConverters() {
   static const ConverterMap converters = [] {
     ConverterMap map;
     populateElementwiseConverters(map);
+    populateUnaryConverters(map);
     populateMatmulConverters(map);
     populateConvConverters(map);
     populatePoolingConverters(map);
@@ -152,12 +153,15 @@ const ConverterMap &mlir::hm::onnx_import::getConverters() {
 //===----------------------------------------------------------------------===//
 
 ModelImporter::ModelImporter(MLIRContext *context,
-                             const onnx::ModelProto &model,
+                             std::shared_ptr<const onnx::ModelProto> model,
                              llvm::StringRef modelPath, int64_t opset,
                              const ONNXImportOptions &options)
-    : context(context), model(model), modelPath(modelPath.str()),
+    : context(context), shared(std::make_shared<SharedData>()),
+      model(*model), modelPath(modelPath.str()),
       modelDirectory(llvm::sys::path::parent_path(modelPath).str()),
-      opset(opset), options(options) {}
+      opset(opset), options(options) {
+  shared->model = std::move(model);
+}
 
 Location ModelImporter::nodeLocation(const onnx::NodeProto &node) {
   std::string name = node.name();
@@ -243,8 +247,21 @@ FailureOr<Value> ModelImporter::materializeConstant(const TensorProto &tensor,
   } else if (static_cast<int64_t>(bytes->size()) >=
                  options.resourceThresholdBytes &&
              type.getNumElements() > 1) {
-    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-        *bytes, alignof(uint64_t));
+    // Raw data of the model (or of a tensor the importer owns) is used in
+    // place: the blob keeps it alive. Anything else is copied.
+    AsmResourceBlob blob;
+    bool inPlace = storage.empty() && tensor.has_raw_data() &&
+                   reinterpret_cast<uintptr_t>(bytes->data()) %
+                           alignof(uint64_t) ==
+                       0;
+    if (inPlace)
+      blob = AsmResourceBlob(
+          *bytes, alignof(uint64_t),
+          [keepAlive = shared](void *, size_t, size_t) {},
+          /*dataIsMutable=*/false);
+    else
+      blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(*bytes,
+                                                           alignof(uint64_t));
     value = DenseResourceElementsAttr::get(type, blobName(name),
                                            std::move(blob));
   } else {
@@ -268,8 +285,8 @@ FailureOr<Value> ModelImporter::materializeConstant(const TensorProto &tensor,
 }
 
 const TensorProto *ModelImporter::ownTensor(TensorProto tensor) {
-  ownedTensors.push_back(std::move(tensor));
-  return &ownedTensors.back();
+  shared->ownedTensors.push_back(std::move(tensor));
+  return &shared->ownedTensors.back();
 }
 
 FailureOr<SmallVector<Value>>
@@ -392,41 +409,51 @@ OwningOpRef<ModuleOp> ModelImporter::importModule() {
     argNames.push_back(input.name());
     argLocs.push_back(valueLocation(input.name()));
   }
-  for (const auto &output : graph.output()) {
-    const onnx::TypeProto *type = scope.lookupType(output.name());
-    FailureOr<RankedTensorType> converted = convertTensorType(
-        type ? *type : output.type(), valueLocation(output.name()),
-        "output '" + output.name() + "'");
-    if (failed(converted))
-      return nullptr;
-    resultTypes.push_back(*converted);
-  }
-
+  // Result types come from the values computed (the converters derive
+  // shapes ONNX's inference may leave open); they are checked against what
+  // the model declares or ONNX infers below.
   OpBuilder b(module->getBodyRegion());
   auto func = func::FuncOp::create(b, moduleLoc, options.functionName,
-                                   b.getFunctionType(argTypes, resultTypes));
+                                   b.getFunctionType(argTypes, {}));
   entryBlock = func.addEntryBlock();
   for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
     arg.setLoc(argLocs[i]);
     scope.values[argNames[i]] = arg;
     func.setArgAttr(i, "onnx.name", b.getStringAttr(argNames[i]));
   }
-  for (auto [i, output] : llvm::enumerate(graph.output()))
-    func.setResultAttr(i, "onnx.name", b.getStringAttr(output.name()));
 
   OpBuilder body = OpBuilder::atBlockEnd(entryBlock);
   FailureOr<SmallVector<Value>> outputs = importGraphBody(graph, scope, body);
   if (failed(outputs))
     return nullptr;
   body.setInsertionPointToEnd(entryBlock);
-  for (auto [value, type, output] :
-       llvm::zip_equal(*outputs, resultTypes, graph.output()))
-    if (value.getType() != type) {
+  for (auto [value, output] : llvm::zip_equal(*outputs, graph.output())) {
+    auto type = cast<RankedTensorType>(value.getType());
+    const onnx::TypeProto *declared = scope.lookupType(output.name());
+    bool mismatch = false;
+    if (declared && declared->has_tensor_type()) {
+      const auto &tensorType = declared->tensor_type();
+      Type elementType = convertDataType(context, tensorType.elem_type());
+      mismatch |= elementType && elementType != type.getElementType();
+      if (tensorType.has_shape()) {
+        mismatch |= tensorType.shape().dim_size() != type.getRank();
+        for (auto [dim, size] :
+             llvm::zip(tensorType.shape().dim(), type.getShape()))
+          mismatch |= dim.has_dim_value() && dim.dim_value() != size;
+      }
+    }
+    if (mismatch) {
       emitError(valueLocation(output.name()))
           << "internal error: output '" << output.name() << "' is computed as "
-          << value.getType() << " but declared " << type;
+          << type << ", which the model's declared or inferred type "
+          << "contradicts";
       return nullptr;
     }
+    resultTypes.push_back(type);
+  }
+  func.setFunctionType(b.getFunctionType(argTypes, resultTypes));
+  for (auto [i, output] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, "onnx.name", b.getStringAttr(output.name()));
   func::ReturnOp::create(body, moduleLoc, *outputs);
 
   if (failed(verify(*module))) {
@@ -438,227 +465,6 @@ OwningOpRef<ModuleOp> ModelImporter::importModule() {
 }
 
 //===----------------------------------------------------------------------===//
-// NodeImporter
-//===----------------------------------------------------------------------===//
-
-NodeImporter::NodeImporter(ModelImporter &importer,
-                           const onnx::NodeProto &node, GraphScope &scope,
-                           OpBuilder &builder, int sinceVersion)
-    : importer(importer), node(node), scope(scope), b(builder),
-      loc(importer.nodeLocation(node)), sinceVersion(sinceVersion) {}
-
-InFlightDiagnostic NodeImporter::emitError() {
-  InFlightDiagnostic diag = mlir::emitError(loc);
-  diag << "'" << opType() << "' node '"
-       << (name().empty() ? llvm::StringRef("<unnamed>") : name()) << "': ";
-  return diag;
-}
-
-LogicalResult NodeImporter::unsupported(const llvm::Twine &what) {
-  return emitError() << "unsupported " << what;
-}
-
-bool NodeImporter::hasInput(unsigned i) const {
-  return i < numInputs() && !node.input(i).empty();
-}
-
-FailureOr<Value> NodeImporter::input(unsigned i) {
-  if (!hasInput(i))
-    return emitError() << "input " << i << " is missing";
-  const std::string &inputName = node.input(i);
-  if (Value value = scope.lookupValue(inputName))
-    return value;
-  if (const TensorProto *tensor = scope.lookupConstant(inputName))
-    return importer.materializeConstant(*tensor, loc, inputName);
-  return emitError() << "input '" << inputName << "' is not defined";
-}
-
-RankedTensorType NodeImporter::inputType(unsigned i) {
-  FailureOr<Value> value = input(i);
-  assert(succeeded(value) && "inputType of a missing input");
-  return cast<RankedTensorType>(value->getType());
-}
-
-int32_t NodeImporter::inputDataType(unsigned i) const {
-  if (!hasInput(i))
-    return TensorProto::UNDEFINED;
-  if (const onnx::TypeProto *type = scope.lookupType(node.input(i)))
-    if (type->has_tensor_type() &&
-        type->tensor_type().elem_type() != TensorProto::UNDEFINED)
-      return type->tensor_type().elem_type();
-  if (const TensorProto *tensor = scope.lookupConstant(node.input(i)))
-    return tensor->data_type();
-  return TensorProto::UNDEFINED;
-}
-
-const TensorProto *NodeImporter::constantInput(unsigned i) const {
-  if (!hasInput(i))
-    return nullptr;
-  return scope.lookupConstant(node.input(i));
-}
-
-FailureOr<SmallVector<int64_t>>
-NodeImporter::constantInts(unsigned i, llvm::StringRef what) {
-  const TensorProto *tensor = constantInput(i);
-  if (!tensor)
-    return emitError() << "input '" << what
-                       << "' must be known at import time (a constant, or "
-                          "computed from shapes); data-dependent values are "
-                          "not supported";
-  std::string error;
-  std::optional<SmallVector<int64_t>> values = tensorToInts(*tensor, error);
-  if (!values)
-    return emitError() << "cannot read input '" << what << "': " << error;
-  return *values;
-}
-
-FailureOr<SmallVector<double>>
-NodeImporter::constantDoubles(unsigned i, llvm::StringRef what) {
-  const TensorProto *tensor = constantInput(i);
-  if (!tensor)
-    return emitError() << "input '" << what
-                       << "' must be known at import time (a constant)";
-  std::string error;
-  std::optional<SmallVector<double>> values = tensorToDoubles(*tensor, error);
-  if (!values)
-    return emitError() << "cannot read input '" << what << "': " << error;
-  return *values;
-}
-
-bool NodeImporter::hasOutput(unsigned i) const {
-  return i < numOutputs() && !node.output(i).empty();
-}
-
-FailureOr<RankedTensorType> NodeImporter::outputType(unsigned i) {
-  const onnx::TypeProto *type =
-      hasOutput(i) ? scope.lookupType(node.output(i)) : nullptr;
-  if (!type) {
-    return emitError() << "the type of output "
-                       << (hasOutput(i) ? "'" + node.output(i) + "'"
-                                        : std::to_string(i))
-                       << " is unknown (ONNX shape inference could not infer "
-                          "it; data-dependent shapes are not supported)";
-  }
-  std::string what = "'" + node.op_type() + "' node '" + node.name() +
-                     "': output '" + node.output(i) + "'";
-  return importer.convertTensorType(*type, loc, what);
-}
-
-int32_t NodeImporter::outputDataType(unsigned i) const {
-  if (!hasOutput(i))
-    return TensorProto::UNDEFINED;
-  if (const onnx::TypeProto *type = scope.lookupType(node.output(i)))
-    if (type->has_tensor_type())
-      return type->tensor_type().elem_type();
-  return TensorProto::UNDEFINED;
-}
-
-LogicalResult NodeImporter::setOutput(unsigned i, Value value) {
-  if (!hasOutput(i))
-    return success();
-  const std::string &outputName = node.output(i);
-  if (const onnx::TypeProto *type = scope.lookupType(outputName)) {
-    if (type->has_tensor_type() && type->tensor_type().has_shape()) {
-      auto produced = cast<RankedTensorType>(value.getType());
-      Type elementType =
-          convertDataType(getContext(), type->tensor_type().elem_type());
-      bool mismatch = elementType && elementType != produced.getElementType();
-      const auto &dims = type->tensor_type().shape().dim();
-      if (dims.size() != produced.getRank()) {
-        mismatch = true;
-      } else {
-        for (auto [dim, size] : llvm::zip_equal(dims, produced.getShape()))
-          if (dim.has_dim_value() && dim.dim_value() != size)
-            mismatch = true;
-      }
-      if (mismatch) {
-        FailureOr<RankedTensorType> inferred = outputType(i);
-        InFlightDiagnostic diag = emitError();
-        diag << "internal error: output '" << outputName
-             << "' was converted to " << produced;
-        if (succeeded(inferred))
-          diag << " but ONNX infers " << *inferred;
-        return diag;
-      }
-    }
-  }
-  scope.values[outputName] = value;
-  return success();
-}
-
-LogicalResult NodeImporter::setOutputs(ValueRange values) {
-  for (auto [i, value] : llvm::enumerate(values))
-    if (failed(setOutput(i, value)))
-      return failure();
-  return success();
-}
-
-const onnx::AttributeProto *
-NodeImporter::attribute(llvm::StringRef attrName) const {
-  for (const onnx::AttributeProto &attr : node.attribute())
-    if (attr.name() == attrName)
-      return &attr;
-  return nullptr;
-}
-
-int64_t NodeImporter::getInt(llvm::StringRef attrName,
-                             int64_t defaultValue) const {
-  const onnx::AttributeProto *attr = attribute(attrName);
-  return attr ? attr->i() : defaultValue;
-}
-
-float NodeImporter::getFloat(llvm::StringRef attrName,
-                             float defaultValue) const {
-  const onnx::AttributeProto *attr = attribute(attrName);
-  return attr ? attr->f() : defaultValue;
-}
-
-std::string NodeImporter::getString(llvm::StringRef attrName,
-                                    llvm::StringRef defaultValue) const {
-  const onnx::AttributeProto *attr = attribute(attrName);
-  return attr ? attr->s() : defaultValue.str();
-}
-
-std::optional<SmallVector<int64_t>>
-NodeImporter::getInts(llvm::StringRef attrName) const {
-  const onnx::AttributeProto *attr = attribute(attrName);
-  if (!attr)
-    return std::nullopt;
-  return SmallVector<int64_t>(attr->ints().begin(), attr->ints().end());
-}
-
-std::optional<SmallVector<float>>
-NodeImporter::getFloats(llvm::StringRef attrName) const {
-  const onnx::AttributeProto *attr = attribute(attrName);
-  if (!attr)
-    return std::nullopt;
-  return SmallVector<float>(attr->floats().begin(), attr->floats().end());
-}
-
-std::optional<SmallVector<std::string>>
-NodeImporter::getStrings(llvm::StringRef attrName) const {
-  const onnx::AttributeProto *attr = attribute(attrName);
-  if (!attr)
-    return std::nullopt;
-  return SmallVector<std::string>(attr->strings().begin(),
-                                  attr->strings().end());
-}
-
-const onnx::GraphProto *
-NodeImporter::getGraph(llvm::StringRef attrName) const {
-  const onnx::AttributeProto *attr = attribute(attrName);
-  return attr && attr->has_g() ? &attr->g() : nullptr;
-}
-
-FailureOr<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank,
-                                               llvm::StringRef what) {
-  if (axis < -rank || axis >= rank)
-    return emitError() << what << " " << axis
-                       << " is out of range for rank " << rank;
-  return axis < 0 ? axis + rank : axis;
-}
-
-//===----------------------------------------------------------------------===//
 // Entry points
 //===----------------------------------------------------------------------===//
 
@@ -667,9 +473,9 @@ mlir::hm::parseDimSizeOption(llvm::StringRef spec, std::string &error) {
   auto [name, size] = spec.rsplit('=');
   int64_t value = 0;
   if (!spec.contains('=') || name.trim().empty() ||
-      size.trim().getAsInteger(10, value) || value <= 0) {
+      size.trim().getAsInteger(10, value) || value < 0) {
     error = "invalid --dim '" + spec.str() +
-            "': expected NAME=SIZE with SIZE a positive integer (e.g. "
+            "': expected NAME=SIZE with SIZE a non-negative integer (e.g. "
             "--dim batch=1)";
     return std::nullopt;
   }
@@ -698,7 +504,7 @@ mlir::hm::importONNXModel(llvm::MemoryBufferRef buffer, MLIRContext *context,
       [&](llvm::StringRef opType) { return converters.count(opType) != 0; });
   if (failed(prepared))
     return nullptr;
-  ModelImporter importer(context, *prepared->model,
+  ModelImporter importer(context, std::move(prepared->model),
                          buffer.getBufferIdentifier(), prepared->opset,
                          options);
   return importer.importModule();

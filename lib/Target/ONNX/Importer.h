@@ -22,6 +22,7 @@
 #include "onnx/onnx_pb.h"
 
 #include <deque>
+#include <memory>
 #include <optional>
 
 namespace mlir::hm::onnx_import {
@@ -72,6 +73,7 @@ using ConverterMap = llvm::StringMap<ConverterFn>;
 const ConverterMap &getConverters();
 
 void populateElementwiseConverters(ConverterMap &converters);
+void populateUnaryConverters(ConverterMap &converters);
 void populateMatmulConverters(ConverterMap &converters);
 void populateConvConverters(ConverterMap &converters);
 void populatePoolingConverters(ConverterMap &converters);
@@ -86,7 +88,10 @@ void populateIndexingConverters(ConverterMap &converters);
 /// Imports one prepared ONNX model (see ModelPreparation.h) into a module.
 class ModelImporter {
 public:
-  ModelImporter(MLIRContext *context, const onnx::ModelProto &model,
+  /// `model` is shared with the imported module: large initializers become
+  /// resource blobs pointing into its data rather than copies.
+  ModelImporter(MLIRContext *context,
+                std::shared_ptr<const onnx::ModelProto> model,
                 llvm::StringRef modelPath, int64_t opset,
                 const ONNXImportOptions &options);
 
@@ -126,7 +131,14 @@ public:
   llvm::StringRef getModelDirectory() const { return modelDirectory; }
 
 private:
+  /// What resource blobs point into, kept alive by the blobs themselves.
+  struct SharedData {
+    std::shared_ptr<const onnx::ModelProto> model;
+    std::deque<onnx::TensorProto> ownedTensors;
+  };
+
   MLIRContext *context;
+  std::shared_ptr<SharedData> shared;
   const onnx::ModelProto &model;
   std::string modelPath;
   std::string modelDirectory;
@@ -137,7 +149,6 @@ private:
   Block *entryBlock = nullptr;
   Operation *lastConstant = nullptr;
   llvm::DenseMap<const onnx::TensorProto *, Value> constantCache;
-  std::deque<onnx::TensorProto> ownedTensors;
   unsigned unnamedNodeCount = 0;
 };
 

@@ -314,23 +314,28 @@ LogicalResult convertTrilu(NodeImporter &n) {
   FailureOr<RankedTensorType> type = n.outputType(0);
   if (failed(x) || failed(type))
     return failure();
-  int64_t k = 0;
+  // k: a constant, or a 0-d operand read in the body.
+  SmallVector<Value> operands = {*x};
   if (n.hasInput(1)) {
-    FailureOr<SmallVector<int64_t>> kv = n.constantInts(1, "k");
-    if (failed(kv))
+    FailureOr<Value> k = n.input(1);
+    if (failed(k))
       return failure();
-    k = kv->empty() ? 0 : (*kv)[0];
+    operands.push_back(reshapeTo(n.b, n.loc, *k, {}));
+  } else {
+    operands.push_back(tensor::FromElementsOp::create(
+        n.b, n.loc, RankedTensorType::get({}, n.b.getI64Type()),
+        scalarConstant(n.b, n.loc, n.b.getI64Type(), 0)));
   }
   bool upper = n.getInt("upper", 1) != 0;
   int64_t rank = type->getRank();
   if (rank < 2)
     return n.emitError() << "expected a tensor of rank >= 2";
   Value result = buildIndexedElementwise(
-      n.b, n.loc, {*x}, *type,
+      n.b, n.loc, operands, *type,
       [&](OpBuilder &b, Location loc, ValueRange a, ValueRange iv) {
         // Keep j - i >= k (upper) or j - i <= k (lower).
         Value diff = arith::SubIOp::create(b, loc, iv[rank - 1], iv[rank - 2]);
-        Value kk = arith::ConstantIndexOp::create(b, loc, k);
+        Value kk = arith::IndexCastOp::create(b, loc, b.getIndexType(), a[1]);
         Value keep = arith::CmpIOp::create(
             b, loc, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
             diff, kk);

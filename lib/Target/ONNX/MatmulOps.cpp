@@ -190,9 +190,6 @@ LogicalResult convertGemm(NodeImporter &n) {
 }
 
 LogicalResult convertEinsum(NodeImporter &n) {
-  FailureOr<RankedTensorType> type = n.outputType(0);
-  if (failed(type))
-    return failure();
   std::string equation;
   for (char c : n.getString("equation", ""))
     if (c != ' ')
@@ -304,7 +301,7 @@ LogicalResult convertEinsum(NodeImporter &n) {
                                           : utils::IteratorType::reduction);
   SmallVector<int64_t> outShape(loopSizes.begin(),
                                 loopSizes.begin() + output.size());
-  Type elementType = type->getElementType();
+  Type elementType = elementTypeOf(operands[0]);
   bool isUnsigned = isUnsignedIntDataType(n.inputDataType(0));
   Value init = filledTensor(n.b, n.loc, outShape,
                             scalarConstant(n.b, n.loc, elementType, 0));
@@ -317,8 +314,7 @@ LogicalResult convertEinsum(NodeImporter &n) {
           p = m.mul(p, v);
         linalg::YieldOp::create(b, loc, m.add(args.back(), p));
       });
-  return n.setOutput(0, reshapeTo(n.b, n.loc, generic.getResult(0),
-                                  type->getShape()));
+  return n.setOutput(0, generic.getResult(0));
 }
 
 } // namespace

@@ -12,6 +12,7 @@
 #include <google/protobuf/io/coded_stream.h>
 
 #include <climits>
+#include <map>
 
 using namespace mlir;
 using namespace mlir::hm;
@@ -147,6 +148,140 @@ void collectTypes(const onnx::GraphProto &graph,
     types[info.name()] = &info.type();
   for (const auto &info : graph.value_info())
     types[info.name()] = &info.type();
+}
+
+/// The output shape of Einsum `node` given its inputs' static shapes
+/// (ONNX 1.12 infers only the rank), or nullopt.
+std::optional<SmallVector<int64_t>>
+einsumShape(const onnx::NodeProto &node,
+            ArrayRef<SmallVector<int64_t>> inputs) {
+  std::string equation;
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (attr.name() == "equation")
+      for (char c : attr.s())
+        if (c != ' ')
+          equation.push_back(c);
+  llvm::StringRef eq(equation);
+  auto [lhs, rhs] = eq.split("->");
+  SmallVector<llvm::StringRef> terms;
+  lhs.split(terms, ',');
+  if (terms.size() != inputs.size())
+    return std::nullopt;
+  llvm::StringMap<int64_t> sizes;
+  std::map<char, int> counts;
+  SmallVector<int64_t> ellipsis;
+  for (auto [term, shape] : llvm::zip_equal(terms, inputs)) {
+    size_t dots = term.find("...");
+    size_t named = dots == llvm::StringRef::npos ? term.size()
+                                                 : term.size() - 3;
+    if (shape.size() < named)
+      return std::nullopt;
+    size_t e = shape.size() - named;
+    size_t pos = 0;
+    for (size_t i = 0; i < term.size(); ++i) {
+      if (dots != llvm::StringRef::npos && i == dots) {
+        // Right-aligned numpy broadcast of the ellipsis dims.
+        SmallVector<int64_t> dims(shape.begin() + pos,
+                                  shape.begin() + pos + e);
+        if (dims.size() > ellipsis.size())
+          ellipsis.insert(ellipsis.begin(), dims.size() - ellipsis.size(), 1);
+        for (size_t k = 0; k < dims.size(); ++k) {
+          int64_t &o = ellipsis[ellipsis.size() - dims.size() + k];
+          if (o == 1)
+            o = dims[k];
+        }
+        pos += e;
+        i += 2;
+        continue;
+      }
+      char c = term[i];
+      int64_t &size = sizes[llvm::StringRef(&term.data()[i], 1)];
+      if (size <= 1)
+        size = shape[pos];
+      counts[c]++;
+      ++pos;
+    }
+  }
+  SmallVector<int64_t> result;
+  if (eq.contains("->")) {
+    for (size_t i = 0; i < rhs.size(); ++i) {
+      if (rhs.substr(i).starts_with("...")) {
+        result.append(ellipsis);
+        i += 2;
+        continue;
+      }
+      auto it = sizes.find(rhs.substr(i, 1));
+      if (it == sizes.end())
+        return std::nullopt;
+      result.push_back(it->second);
+    }
+  } else {
+    result.append(ellipsis);
+    for (auto [c, count] : counts)
+      if (count == 1)
+        result.push_back(sizes[llvm::StringRef(&c, 1)]);
+  }
+  return result;
+}
+
+/// Completes what ONNX's shape inference leaves out: Einsum's output dims.
+/// Returns whether a type changed.
+bool supplementShapes(onnx::GraphProto &graph,
+                      const llvm::StringMap<const onnx::TypeProto *> &outer) {
+  llvm::StringMap<const onnx::TypeProto *> types = outer;
+  collectTypes(graph, types);
+  auto staticShape = [&](const std::string &name)
+      -> std::optional<SmallVector<int64_t>> {
+    auto it = types.find(name);
+    if (it == types.end() || !it->second->has_tensor_type() ||
+        !it->second->tensor_type().has_shape())
+      return std::nullopt;
+    SmallVector<int64_t> shape;
+    for (const auto &d : it->second->tensor_type().shape().dim()) {
+      if (!d.has_dim_value())
+        return std::nullopt;
+      shape.push_back(d.dim_value());
+    }
+    return shape;
+  };
+  bool changed = false;
+  for (const onnx::NodeProto &node : graph.node()) {
+    if (node.op_type() != "Einsum" || node.output_size() != 1 ||
+        staticShape(node.output(0)))
+      continue;
+    SmallVector<SmallVector<int64_t>> inputs;
+    int32_t elemType = 0;
+    for (const std::string &in : node.input()) {
+      std::optional<SmallVector<int64_t>> shape = staticShape(in);
+      if (!shape)
+        break;
+      inputs.push_back(*shape);
+      elemType = types[in]->tensor_type().elem_type();
+    }
+    if (inputs.size() != static_cast<size_t>(node.input_size()))
+      continue;
+    std::optional<SmallVector<int64_t>> shape = einsumShape(node, inputs);
+    if (!shape)
+      continue;
+    onnx::ValueInfoProto *info = nullptr;
+    for (onnx::ValueInfoProto &v : *graph.mutable_value_info())
+      if (v.name() == node.output(0))
+        info = &v;
+    for (onnx::ValueInfoProto &v : *graph.mutable_output())
+      if (v.name() == node.output(0))
+        info = &v;
+    if (!info) {
+      info = graph.add_value_info();
+      info->set_name(node.output(0));
+    }
+    auto *t = info->mutable_type()->mutable_tensor_type();
+    t->set_elem_type(elemType);
+    t->clear_shape();
+    for (int64_t d : *shape)
+      t->mutable_shape()->add_dim()->set_dim_value(d);
+    changed = true;
+  }
+  return changed;
 }
 
 /// Expands, in place, the nodes of `graph` that the importer does not
@@ -383,15 +518,31 @@ FailureOr<PreparedModel> mlir::hm::onnx_import::prepareModel(
     return failure();
   clearDerivedShapes(graph);
 
-  // ONNX's checker wants every graph output typed and shaped; exporters
-  // (and onnx.helper users) leave that to shape inference, so infer first.
-  if (std::optional<std::string> error = inferShapes(model))
-    return emitError(loc) << "ONNX shape inference failed: " << *error;
-  std::string path = buffer.getBufferIdentifier().str();
-  bool external = hasExternalData(model.graph());
-  if (std::optional<std::string> error =
-          checkModel(model, external ? path : std::string()))
-    return emitError(loc) << "the ONNX checker rejected the model: " << *error;
+  // ONNX's checker wants every graph output typed and shaped, which
+  // exporters (and onnx.helper users) leave to shape inference, and which
+  // shape inference itself leaves out for some operators (Loop, Einsum):
+  // the checker sees placeholders there, the importer derives the types.
+  {
+    std::vector<onnx::ValueInfoProto> declared(graph.output().begin(),
+                                               graph.output().end());
+    for (onnx::ValueInfoProto &output : *graph.mutable_output()) {
+      onnx::TypeProto *type = output.mutable_type();
+      if (type->value_case() == onnx::TypeProto::VALUE_NOT_SET)
+        type->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
+      if (type->has_tensor_type() && !type->tensor_type().has_shape())
+        type->mutable_tensor_type()->mutable_shape();
+    }
+    std::string path = buffer.getBufferIdentifier().str();
+    bool external = hasExternalData(model.graph());
+    std::optional<std::string> error =
+        checkModel(model, external ? path : std::string());
+    for (auto [output, original] : llvm::zip_equal(*graph.mutable_output(),
+                                                   declared))
+      output = std::move(original);
+    if (error)
+      return emitError(loc) << "the ONNX checker rejected the model: "
+                            << *error;
+  }
 
   // Infer, fold, expand, until nothing changes: folding makes more shapes
   // static, and expanded functions need inferring in turn.
@@ -399,8 +550,9 @@ FailureOr<PreparedModel> mlir::hm::onnx_import::prepareModel(
   for (int round = 0; round < 16; ++round) {
     if (std::optional<std::string> error = inferShapes(model))
       return emitError(loc) << "ONNX shape inference failed: " << *error;
-    bool changed = foldConstants(graph, opset);
+    bool changed = foldConstants(graph, opset, model.ir_version());
     changed |= expander.run(graph, {});
+    changed |= supplementShapes(graph, {});
     if (!changed)
       break;
   }

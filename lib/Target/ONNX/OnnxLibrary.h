@@ -28,7 +28,8 @@ namespace mlir::hm::onnx_import {
 std::optional<std::string> checkModel(const onnx::ModelProto &model,
                                       const std::string &modelPath);
 
-/// Runs ONNX's shape inference (strict, with data propagation) over `model`,
+/// Runs ONNX's shape inference (strict errors, data propagation, no type
+/// checks against the schemas) over `model`,
 /// adding the inferred types to every graph's value_info.
 std::optional<std::string> inferShapes(onnx::ModelProto &model);
 

@@ -13,6 +13,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::hm::onnx_import;
 
@@ -89,8 +91,16 @@ LogicalResult convertDropout(NodeImporter &n) {
   return success();
 }
 
-/// Reshape, Flatten, Squeeze, Unsqueeze: the inferred shape says it all.
+/// Reshape, Flatten, Squeeze, Unsqueeze: the inferred shape says it all,
+/// once the inputs that decide it are known (a declared output shape alone
+/// is a promise the run-time shape input could break).
 LogicalResult convertReshapeLike(NodeImporter &n) {
+  if (n.hasInput(1) && !n.constantInput(1))
+    return n.emitError() << "input '"
+                         << (n.opType() == "Reshape" ? "shape" : "axes")
+                         << "' must be known at import time (a constant, or "
+                            "computed from shapes); data-dependent shapes "
+                            "are not supported";
   FailureOr<Value> x = n.input(0);
   FailureOr<RankedTensorType> type = n.outputType(0);
   if (failed(x) || failed(type))
@@ -158,6 +168,8 @@ LogicalResult convertShapeOrSize(NodeImporter &n) {
 }
 
 LogicalResult convertConstantOfShape(NodeImporter &n) {
+  if (failed(n.constantInts(0, "input")))
+    return failure();
   FailureOr<RankedTensorType> type = n.outputType(0);
   if (failed(type))
     return failure();
@@ -179,6 +191,17 @@ LogicalResult convertRange(NodeImporter &n) {
   FailureOr<RankedTensorType> type = n.outputType(0);
   if (failed(start) || failed(delta) || failed(type))
     return failure();
+  // The length depends on all three inputs: they must be known.
+  FailureOr<SmallVector<double>> s = n.constantDoubles(0, "start"),
+                                 l = n.constantDoubles(1, "limit"),
+                                 d = n.constantDoubles(2, "delta");
+  if (failed(s) || failed(l) || failed(d))
+    return failure();
+  if ((*d)[0] == 0 ||
+      std::max<int64_t>(0, static_cast<int64_t>(std::ceil(
+                               ((*l)[0] - (*s)[0]) / (*d)[0]))) !=
+          type->getShape()[0])
+    return n.emitError() << "the range's length disagrees with its type";
   bool isUnsigned = isUnsignedIntDataType(n.inputDataType(0));
   Value result = buildIndexedElementwise(
       n.b, n.loc, {*start, *delta}, *type,

@@ -41,7 +41,8 @@ struct ONNXImportOptions {
   int64_t resourceThresholdBytes = 64;
 };
 
-/// Parses a `--dim` value of the form `NAME=SIZE` (SIZE a positive integer).
+/// Parses a `--dim` value of the form `NAME=SIZE` (SIZE a non-negative
+/// integer).
 /// On failure returns std::nullopt and sets `error`.
 std::optional<std::pair<std::string, int64_t>>
 parseDimSizeOption(llvm::StringRef spec, std::string &error);

@@ -31,6 +31,11 @@ def make(nodes, inputs, outputs, inits=(), opset=17, name="g"):
 
 
 def vi(name, shape, dtype=T.FLOAT):
+    """A typed value; with shape None an untyped one (ONNX infers it)."""
+    if shape is None:
+        info = onnx.ValueInfoProto()
+        info.name = name
+        return info
     return h.make_tensor_value_info(name, dtype, shape)
 
 
@@ -542,7 +547,7 @@ def opset_too_new():
 def data_dependent():
     # Reshape to a shape only known at run time.
     return make([h.make_node("Reshape", ["x", "s"], ["y"], name="reshape")],
-                [vi("x", [2, 6]), vi("s", [2], T.INT64)], [vi("y", None)])
+                [vi("x", [2, 6]), vi("s", [2], T.INT64)], [vi("y", [3, 4])])
 
 
 @model
