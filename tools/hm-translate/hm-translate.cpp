@@ -14,8 +14,8 @@
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
@@ -119,8 +119,7 @@ int main(int argc, char **argv) {
           llvm::raw_ostream &output, MLIRContext *context) -> LogicalResult {
         const llvm::MemoryBuffer *buffer =
             sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
-        ModelDiagnosticPrinter printer(context,
-                                       buffer->getBufferIdentifier());
+        ModelDiagnosticPrinter printer(context, buffer->getBufferIdentifier());
         hm::ONNXImportOptions options;
         options.functionName = cli.functionName;
         options.resourceThresholdBytes = cli.resourceThreshold;

@@ -17,7 +17,6 @@ bool ConstTensor::isFloat() const { return isFloatDataType(dataType); }
 
 namespace {
 
-
 /// Rounds/wraps `v` to what an element of `dataType` can hold, as ONNX's
 /// (C-like) arithmetic would.
 double normalize(double v, int32_t dataType) {
@@ -135,7 +134,7 @@ void forEachIndex(ArrayRef<int64_t> shape,
 
 /// Attribute `name` of `node`, or null.
 const onnx::AttributeProto *findAttr(const onnx::NodeProto &node,
-                                            llvm::StringRef name) {
+                                     llvm::StringRef name) {
   for (const onnx::AttributeProto &attr : node.attribute())
     if (attr.name() == name)
       return &attr;
@@ -148,8 +147,8 @@ int64_t attrInt(const onnx::NodeProto &node, llvm::StringRef name,
   return attr ? attr->i() : defaultValue;
 }
 
-std::optional<SmallVector<int64_t>>
-attrInts(const onnx::NodeProto &node, llvm::StringRef name) {
+std::optional<SmallVector<int64_t>> attrInts(const onnx::NodeProto &node,
+                                             llvm::StringRef name) {
   const onnx::AttributeProto *attr = findAttr(node, name);
   if (!attr)
     return std::nullopt;
@@ -196,10 +195,10 @@ mlir::hm::onnx_import::evaluateNode(const onnx::NodeProto &node, int64_t opset,
 
   // Element-wise operators with numpy broadcasting.
   using BinaryFn = std::function<std::optional<double>(double, double)>;
-  auto broadcastOp = [&](ArrayRef<const ConstTensor *> operands, int32_t resultType,
-                         llvm::function_ref<std::optional<double>(
-                             ArrayRef<double>)>
-                             fn) -> std::optional<ConstTensor> {
+  auto broadcastOp =
+      [&](ArrayRef<const ConstTensor *> operands, int32_t resultType,
+          llvm::function_ref<std::optional<double>(ArrayRef<double>)> fn)
+      -> std::optional<ConstTensor> {
     std::optional<SmallVector<int64_t>> shape = broadcastShapes(operands);
     if (!shape)
       return std::nullopt;
@@ -291,8 +290,9 @@ mlir::hm::onnx_import::evaluateNode(const onnx::NodeProto &node, int64_t opset,
       return std::optional<double>(a[0] != 0 ? a[1] : a[2]);
     });
   }
-  auto unary = [&](int32_t resultType,
-                   std::function<double(double)> fn) -> std::optional<ConstTensor> {
+  auto unary =
+      [&](int32_t resultType,
+          std::function<double(double)> fn) -> std::optional<ConstTensor> {
     return broadcastOp({in[0]}, resultType, [&](ArrayRef<double> a) {
       return std::optional<double>(fn(a[0]));
     });

@@ -1,4 +1,5 @@
-//===- ConstantEvaluation.h - Evaluating ONNX nodes on constants -*- C++ -*-===//
+//===- ConstantEvaluation.h - Evaluating ONNX nodes on constants -*- C++
+//-*-===//
 //
 // The interpreter behind import-time folding: ONNX operators evaluated on
 // small constant tensors, exactly as ONNX defines them, or not at all.
@@ -23,7 +24,7 @@ constexpr int64_t kMaxFoldElements = 1024;
 
 /// A constant tensor: every element as a double (floats) or int64 (the rest).
 struct ConstTensor {
-  int32_t dataType = TensorProto::UNDEFINED;
+  int32_t dataType = onnx::TensorProto::UNDEFINED;
   SmallVector<int64_t> shape;
   SmallVector<double> values;
 

@@ -53,9 +53,8 @@ public:
 
 private:
   bool isInitializer(llvm::StringRef name) const {
-    return llvm::any_of(graph.initializer(), [&](const TensorProto &t) {
-      return t.name() == name;
-    });
+    return llvm::any_of(graph.initializer(),
+                        [&](const TensorProto &t) { return t.name() == name; });
   }
   const ConstTensor *lookupConstant(llvm::StringRef name) const {
     if (shadowed.contains(name))
@@ -112,14 +111,14 @@ bool GraphFolder::normalizeConstantNode(onnx::NodeProto &node) {
     tensor = makeTensor(TensorProto::FLOAT, {}, {attr.f()});
   } else if (attr.name() == "value_floats") {
     SmallVector<double> v(attr.floats().begin(), attr.floats().end());
-    tensor = makeTensor(TensorProto::FLOAT, {static_cast<int64_t>(v.size())},
-                        v);
+    tensor =
+        makeTensor(TensorProto::FLOAT, {static_cast<int64_t>(v.size())}, v);
   } else if (attr.name() == "value_int") {
     tensor = makeIntTensor(TensorProto::INT64, {}, {attr.i()});
   } else if (attr.name() == "value_ints") {
     SmallVector<int64_t> v(attr.ints().begin(), attr.ints().end());
-    tensor = makeIntTensor(TensorProto::INT64,
-                           {static_cast<int64_t>(v.size())}, v);
+    tensor =
+        makeIntTensor(TensorProto::INT64, {static_cast<int64_t>(v.size())}, v);
   } else {
     return false;
   }
@@ -153,7 +152,8 @@ std::optional<ConstTensor> GraphFolder::evaluate(const onnx::NodeProto &node) {
       return c;
     }
     int64_t rank = shape->size();
-    int64_t start = nodeIntAttr(node, "start", 0), end = nodeIntAttr(node, "end", rank);
+    int64_t start = nodeIntAttr(node, "start", 0),
+            end = nodeIntAttr(node, "end", rank);
     if (start < 0)
       start += rank;
     if (end < 0)
@@ -204,7 +204,8 @@ bool GraphFolder::run() {
       changed |= normalizeConstantNode(node);
       if (node.attribute_size() == 1 && node.attribute(0).name() == "value" &&
           node.output_size() == 1)
-        if (std::optional<ConstTensor> c = constantFromTensor(node.attribute(0).t()))
+        if (std::optional<ConstTensor> c =
+                constantFromTensor(node.attribute(0).t()))
           constants[node.output(0)] = std::move(*c);
       continue;
     }
@@ -217,10 +218,11 @@ bool GraphFolder::run() {
       if (type->has_tensor_type() &&
           type->tensor_type().elem_type() != value->dataType)
         continue;
-    TensorProto tensor = makeTensor(value->dataType, value->shape,
-                                    value->values);
+    TensorProto tensor =
+        makeTensor(value->dataType, value->shape, value->values);
     if (!isFloatDataType(value->dataType))
-      tensor = makeIntTensor(value->dataType, value->shape, constantToInts(*value));
+      tensor =
+          makeIntTensor(value->dataType, value->shape, constantToInts(*value));
     tensor.set_name(node.output(0));
     // Constant holds only floating-point tensors before opset 9; there the
     // value becomes an initializer (listed as an input too before IR 4),

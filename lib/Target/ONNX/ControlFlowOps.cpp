@@ -28,8 +28,7 @@ namespace {
 FailureOr<SmallVector<Value>> importSubgraph(NodeImporter &n,
                                              const onnx::GraphProto &graph,
                                              ValueRange inputs,
-                                             TypeRange expected,
-                                             OpBuilder &b) {
+                                             TypeRange expected, OpBuilder &b) {
   if (static_cast<size_t>(graph.input_size()) != inputs.size())
     return n.emitError() << "subgraph '" << graph.name() << "' has "
                          << graph.input_size() << " inputs, expected "
@@ -48,9 +47,8 @@ FailureOr<SmallVector<Value>> importSubgraph(NodeImporter &n,
                          << expected.size();
   for (auto [i, value, type] : llvm::enumerate(*outputs, expected))
     if (value.getType() != type)
-      return n.emitError() << "output " << i << " of subgraph '"
-                           << graph.name() << "' is " << value.getType()
-                           << " where " << type
+      return n.emitError() << "output " << i << " of subgraph '" << graph.name()
+                           << "' is " << value.getType() << " where " << type
                            << " is needed (values whose shape changes "
                               "across branches or iterations are not "
                               "supported)";
@@ -99,8 +97,8 @@ LogicalResult convertIf(NodeImporter &n) {
     return failure();
   // A condition known at import time selects the branch now.
   if (std::optional<int64_t> cond = constantScalar(n, 0)) {
-    FailureOr<SmallVector<Value>> results = importSubgraph(
-        n, *cond ? *thenGraph : *elseGraph, {}, *types, n.b);
+    FailureOr<SmallVector<Value>> results =
+        importSubgraph(n, *cond ? *thenGraph : *elseGraph, {}, *types, n.b);
     if (failed(results))
       return failure();
     return n.setOutputs(*results);
@@ -137,8 +135,8 @@ Value scalarTensor(OpBuilder &b, Location loc, Value scalar) {
 Value insertRow(OpBuilder &b, Location loc, Value acc, Value value,
                 Value index) {
   ArrayRef<int64_t> shape = shapeOf(acc);
-  SmallVector<OpFoldResult> offsets(shape.size(), b.getIndexAttr(0)),
-      sizes, strides(shape.size(), b.getIndexAttr(1));
+  SmallVector<OpFoldResult> offsets(shape.size(), b.getIndexAttr(0)), sizes,
+      strides(shape.size(), b.getIndexAttr(1));
   offsets[0] = index;
   sizes.push_back(b.getIndexAttr(1));
   for (int64_t d : shape.drop_front())
@@ -213,8 +211,9 @@ LogicalResult convertLoop(NodeImporter &n) {
     if (!t)
       return n.emitError() << "scan output " << i << " has no known type";
     FailureOr<RankedTensorType> type = n.importer.convertTensorType(
-        *t, loc, "scan output '" + body->output(1 + numCarried + i).name() +
-                     "' of the body");
+        *t, loc,
+        "scan output '" + body->output(1 + numCarried + i).name() +
+            "' of the body");
     if (failed(type))
       return failure();
     scanTypes.push_back(*type);
@@ -230,15 +229,15 @@ LogicalResult convertLoop(NodeImporter &n) {
     // Exactly M iterations: scf.for.
     Value ub;
     if (tripCount) {
-      ub = arith::ConstantIndexOp::create(b, loc, std::max<int64_t>(0,
-                                                                *tripCount));
+      ub = arith::ConstantIndexOp::create(b, loc,
+                                          std::max<int64_t>(0, *tripCount));
     } else {
       FailureOr<Value> m = n.input(0);
       if (failed(m))
         return failure();
       Value count = extractScalar(b, loc, *m);
-      count = arith::MaxSIOp::create(b, loc, count,
-                                     scalarConstant(b, loc, i64, 0));
+      count =
+          arith::MaxSIOp::create(b, loc, count, scalarConstant(b, loc, i64, 0));
       ub = arith::IndexCastOp::create(b, loc, b.getIndexType(), count);
     }
     SmallVector<Value> iterArgs(initial);
@@ -300,8 +299,8 @@ LogicalResult convertLoop(NodeImporter &n) {
     OpBuilder bb = OpBuilder::atBlockEnd(before);
     Value go = before->getArgument(1);
     if (maxTrips) {
-      Value inRange = arith::CmpIOp::create(
-          bb, loc, arith::CmpIPredicate::slt, before->getArgument(0), maxTrips);
+      Value inRange = arith::CmpIOp::create(bb, loc, arith::CmpIPredicate::slt,
+                                            before->getArgument(0), maxTrips);
       go = arith::AndIOp::create(bb, loc, go, inRange);
     }
     scf::ConditionOp::create(bb, loc, go, before->getArguments());
@@ -350,8 +349,7 @@ LogicalResult convertScan(NodeImporter &n) {
   SmallVector<int64_t> inAxes = listAttr("scan_input_axes", numScanIn),
                        inDirs = listAttr("scan_input_directions", numScanIn),
                        outAxes = listAttr("scan_output_axes", numScanOut),
-                       outDirs =
-                           listAttr("scan_output_directions", numScanOut);
+                       outDirs = listAttr("scan_output_directions", numScanOut);
   SmallVector<Value> states, scanInputs;
   for (int64_t i = 0; i < numState + numScanIn; ++i) {
     FailureOr<Value> v = n.input(i);
@@ -371,8 +369,7 @@ LogicalResult convertScan(NodeImporter &n) {
       return n.emitError() << "scan inputs have different lengths";
     length = l;
   }
-  FailureOr<SmallVector<Type>> resultTypes =
-      outputTypes(n, 0, n.numOutputs());
+  FailureOr<SmallVector<Type>> resultTypes = outputTypes(n, 0, n.numOutputs());
   if (failed(resultTypes))
     return failure();
   SmallVector<Type> bodyTypes(resultTypes->begin(),
@@ -421,8 +418,7 @@ LogicalResult convertScan(NodeImporter &n) {
   if (failed(results))
     return failure();
   inner.setInsertionPointToEnd(forOp.getBody());
-  SmallVector<Value> yields((*results).begin(),
-                            (*results).begin() + numState);
+  SmallVector<Value> yields((*results).begin(), (*results).begin() + numState);
   for (int64_t j = 0; j < numScanOut; ++j) {
     Value acc = forOp.getRegionIterArgs()[numState + j];
     ArrayRef<int64_t> shape = shapeOf(acc);

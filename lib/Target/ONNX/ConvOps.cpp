@@ -18,11 +18,9 @@
 using namespace mlir;
 using namespace mlir::hm::onnx_import;
 
-FailureOr<WindowParams>
-mlir::hm::onnx_import::readWindowParams(NodeImporter &n,
-                                        ArrayRef<int64_t> inSpatial,
-                                        ArrayRef<int64_t> kernel,
-                                        bool allowDilations) {
+FailureOr<WindowParams> mlir::hm::onnx_import::readWindowParams(
+    NodeImporter &n, ArrayRef<int64_t> inSpatial, ArrayRef<int64_t> kernel,
+    bool allowDilations) {
   size_t rank = inSpatial.size();
   WindowParams p;
   auto readList = [&](llvm::StringRef name, int64_t defaultValue,
@@ -55,8 +53,8 @@ mlir::hm::onnx_import::readWindowParams(NodeImporter &n,
     return n.emitError() << "attribute 'kernel_shape' is required";
   }
   if (p.kernel.size() != rank)
-    return n.emitError() << "the kernel has " << p.kernel.size()
-                         << " dims for " << rank << " spatial dims";
+    return n.emitError() << "the kernel has " << p.kernel.size() << " dims for "
+                         << rank << " spatial dims";
   for (size_t i = 0; i < rank; ++i)
     if (p.strides[i] <= 0 || p.dilations[i] <= 0 || p.kernel[i] <= 0)
       return n.emitError() << "strides, dilations and kernel sizes must be "
@@ -79,8 +77,8 @@ mlir::hm::onnx_import::readWindowParams(NodeImporter &n,
     for (size_t i = 0; i < rank; ++i) {
       int64_t out = (inSpatial[i] + p.strides[i] - 1) / p.strides[i];
       int64_t total = std::max<int64_t>(
-          0, (out - 1) * p.strides[i] + (p.kernel[i] - 1) * p.dilations[i] +
-                 1 - inSpatial[i]);
+          0, (out - 1) * p.strides[i] + (p.kernel[i] - 1) * p.dilations[i] + 1 -
+                 inSpatial[i]);
       int64_t small = total / 2, large = total - small;
       p.padBegin[i] = autoPad == "SAME_UPPER" ? small : large;
       p.padEnd[i] = autoPad == "SAME_UPPER" ? large : small;
@@ -129,16 +127,18 @@ static Value genericConvolution(OpBuilder &b, Location loc, Value x5, Value w5,
              ValueRange{init5}, maps, iterators,
              [&](OpBuilder &nb, Location nl, ValueRange args) {
                ScalarMath m(nb, nl, elementType);
-               linalg::YieldOp::create(
-                   nb, nl, m.add(args[2], m.mul(args[0], args[1])));
+               linalg::YieldOp::create(nb, nl,
+                                       m.add(args[2], m.mul(args[0], args[1])));
              })
       .getResult(0);
 }
 
-Value mlir::hm::onnx_import::buildConvolution(
-    OpBuilder &b, Location loc, Value x, Value w, Value bias,
-    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations, int64_t groups,
-    RankedTensorType resultType) {
+Value mlir::hm::onnx_import::buildConvolution(OpBuilder &b, Location loc,
+                                              Value x, Value w, Value bias,
+                                              ArrayRef<int64_t> strides,
+                                              ArrayRef<int64_t> dilations,
+                                              int64_t groups,
+                                              RankedTensorType resultType) {
   ArrayRef<int64_t> xShape = shapeOf(x), wShape = shapeOf(w),
                     outShape = resultType.getShape();
   int64_t rank = strides.size();
@@ -153,11 +153,11 @@ Value mlir::hm::onnx_import::buildConvolution(
     for (int64_t i = 0; i < rank; ++i)
       dims.push_back(2 + i);
     Value empty = emptyTensor(b, loc, outShape, elementType);
-    init = linalg::BroadcastOp::create(b, loc, bias, empty, dims)
-               .getResult()[0];
+    init =
+        linalg::BroadcastOp::create(b, loc, bias, empty, dims).getResult()[0];
   } else {
-    init = filledTensor(b, loc, outShape,
-                        scalarConstant(b, loc, elementType, 0));
+    init =
+        filledTensor(b, loc, outShape, scalarConstant(b, loc, elementType, 0));
   }
   auto stridesAttr = i64Vector(b, strides);
   auto dilationsAttr = i64Vector(b, dilations);
@@ -214,8 +214,8 @@ LogicalResult checkGroups(NodeImporter &n, int64_t channels,
                           int64_t group) {
   if (group <= 0 || channels % group != 0 || filters % group != 0 ||
       weightChannels != channels / group)
-    return n.emitError() << "group = " << group << " does not fit "
-                         << channels << " input channels and weights with "
+    return n.emitError() << "group = " << group << " does not fit " << channels
+                         << " input channels and weights with "
                          << weightChannels << " channels";
   return success();
 }
@@ -249,9 +249,9 @@ LogicalResult convertConv(NodeImporter &n) {
   high.append(p->padEnd);
   Value zero = scalarConstant(n.b, n.loc, type->getElementType(), 0);
   Value padded = padTensor(n.b, n.loc, *x, low, high, zero);
-  return n.setOutput(0, buildConvolution(n.b, n.loc, padded, *w, bias,
-                                         p->strides, p->dilations, group,
-                                         *type));
+  return n.setOutput(0,
+                     buildConvolution(n.b, n.loc, padded, *w, bias, p->strides,
+                                      p->dilations, group, *type));
 }
 
 LogicalResult convertConvTranspose(NodeImporter &n) {
@@ -284,9 +284,8 @@ LogicalResult convertConvTranspose(NodeImporter &n) {
                       SmallVector<int64_t> &out) -> LogicalResult {
     if (std::optional<SmallVector<int64_t>> v = n.getInts(name)) {
       if (static_cast<int64_t>(v->size()) != rank)
-        return n.emitError() << "attribute '" << name << "' has "
-                             << v->size() << " entries for " << rank
-                             << " spatial dims";
+        return n.emitError() << "attribute '" << name << "' has " << v->size()
+                             << " entries for " << rank << " spatial dims";
       out = *v;
     }
     return success();
@@ -300,12 +299,12 @@ LogicalResult convertConvTranspose(NodeImporter &n) {
       return n.emitError() << "kernel_shape does not match the weights";
   std::optional<SmallVector<int64_t>> outputShape = n.getInts("output_shape");
   if (outputShape && outputShape->size() == static_cast<size_t>(rank + 2))
-    outputShape = SmallVector<int64_t>(outputShape->begin() + 2,
-                                       outputShape->end());
+    outputShape =
+        SmallVector<int64_t>(outputShape->begin() + 2, outputShape->end());
   if (outputShape || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
     for (int64_t i = 0; i < rank; ++i) {
-      int64_t target = outputShape ? (*outputShape)[i]
-                                   : inSpatial[i] * strides[i];
+      int64_t target =
+          outputShape ? (*outputShape)[i] : inSpatial[i] * strides[i];
       int64_t total = strides[i] * (inSpatial[i] - 1) + outputPadding[i] +
                       (kernel[i] - 1) * dilations[i] + 1 - target;
       // Floor division, as ONNX's reference does: a negative total (an
@@ -402,8 +401,7 @@ LogicalResult convertConvTranspose(NodeImporter &n) {
       SmallVector<AffineMap>{
           AffineMap::get(numLoops, 0, readExprs, context),
           AffineMap::getMultiDimIdentityMap(numLoops, context)},
-      SmallVector<utils::IteratorType>(numLoops,
-                                       utils::IteratorType::parallel),
+      SmallVector<utils::IteratorType>(numLoops, utils::IteratorType::parallel),
       [](OpBuilder &nb, Location nl, ValueRange args) {
         linalg::YieldOp::create(nb, nl, args[0]);
       });

@@ -53,8 +53,8 @@ LogicalResult convertConcat(NodeImporter &n) {
       inputs.push_back(*v);
   }
   if (inputs.empty())
-    return n.setOutput(0, emptyTensor(n.b, n.loc, type->getShape(),
-                                      type->getElementType()));
+    return n.setOutput(
+        0, emptyTensor(n.b, n.loc, type->getShape(), type->getElementType()));
   if (inputs.size() == 1)
     return n.setOutput(0, inputs[0]);
   return n.setOutput(0, tensor::ConcatOp::create(n.b, n.loc, *axis, inputs));
@@ -84,14 +84,13 @@ LogicalResult convertSplit(NodeImporter &n) {
   FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", 0), shape.size());
   if (failed(axis))
     return failure();
-  SmallVector<int64_t> offsets(shape.size(), 0),
-      strides(shape.size(), 1);
+  SmallVector<int64_t> offsets(shape.size(), 0), strides(shape.size(), 1);
   for (unsigned i = 0; i < n.numOutputs(); ++i) {
     FailureOr<RankedTensorType> type = n.outputType(i);
     if (failed(type))
       return failure();
-    if (failed(n.setOutput(i, slice(n.b, n.loc, *x, offsets,
-                                    type->getShape(), strides))))
+    if (failed(n.setOutput(
+            i, slice(n.b, n.loc, *x, offsets, type->getShape(), strides))))
       return failure();
     offsets[*axis] += type->getShape()[*axis];
   }
@@ -209,8 +208,7 @@ LogicalResult convertGather(NodeImporter &n) {
     std::optional<SmallVector<int64_t>> v = tensorToInts(*c, error);
     if (v && v->size() == 1 && q == 0 && (*v)[0] >= -dim && (*v)[0] < dim) {
       int64_t i = (*v)[0] < 0 ? (*v)[0] + dim : (*v)[0];
-      SmallVector<int64_t> offsets(rank, 0), sizes(dataShape),
-          strides(rank, 1);
+      SmallVector<int64_t> offsets(rank, 0), sizes(dataShape), strides(rank, 1);
       offsets[*axis] = i;
       sizes[*axis] = 1;
       Value s = slice(n.b, n.loc, *data, offsets, sizes, strides);
@@ -226,13 +224,12 @@ LogicalResult convertGather(NodeImporter &n) {
   Value source = *data;
   auto generic = linalg::GenericOp::create(
       n.b, n.loc, TypeRange{*type}, ValueRange{*indices},
-      ValueRange{emptyTensor(n.b, n.loc, type->getShape(),
-                             type->getElementType())},
+      ValueRange{
+          emptyTensor(n.b, n.loc, type->getShape(), type->getElementType())},
       SmallVector<AffineMap>{
           AffineMap::get(outRank, 0, indexExprs, context),
           AffineMap::getMultiDimIdentityMap(outRank, context)},
-      SmallVector<utils::IteratorType>(outRank,
-                                       utils::IteratorType::parallel),
+      SmallVector<utils::IteratorType>(outRank, utils::IteratorType::parallel),
       [&](OpBuilder &b, Location loc, ValueRange args) {
         SmallVector<Value> at;
         for (int64_t d = 0; d < *axis; ++d)
@@ -294,8 +291,7 @@ LogicalResult convertGatherND(NodeImporter &n) {
           SmallVector<Value> where(idxAt);
           where.push_back(arith::ConstantIndexOp::create(b, loc, j));
           Value v = tensor::ExtractOp::create(b, loc, idx, where);
-          at.push_back(
-              normalizedIndex(b, loc, v, dataShape[batchDims + j]));
+          at.push_back(normalizedIndex(b, loc, v, dataShape[batchDims + j]));
         }
         for (size_t d = q - 1; d < iv.size(); ++d)
           at.push_back(iv[d]);
@@ -339,8 +335,8 @@ LogicalResult convertTile(NodeImporter &n) {
   Value init = emptyTensor(n.b, n.loc, wide, type->getElementType());
   Value broadcast =
       linalg::BroadcastOp::create(n.b, n.loc, *x, init, added).getResult()[0];
-  return n.setOutput(0, tensor::CollapseShapeOp::create(
-                            n.b, n.loc, *type, broadcast, groups));
+  return n.setOutput(
+      0, tensor::CollapseShapeOp::create(n.b, n.loc, *type, broadcast, groups));
 }
 
 LogicalResult convertPad(NodeImporter &n) {
@@ -406,10 +402,9 @@ LogicalResult convertPad(NodeImporter &n) {
   ArrayRef<int64_t> sourceShape = shapeOf(source);
   for (int64_t d = 0; d < rank; ++d)
     if (sourceShape[d] == 0 ||
-        (mode == "reflect" && (low[d] >= sourceShape[d] ||
-                               high[d] >= sourceShape[d])))
-      return n.unsupported("pads larger than the input in mode '" + mode +
-                           "'");
+        (mode == "reflect" &&
+         (low[d] >= sourceShape[d] || high[d] >= sourceShape[d])))
+      return n.unsupported("pads larger than the input in mode '" + mode + "'");
   bool reflect = mode == "reflect";
   Value result = buildIndexedElementwise(
       n.b, n.loc, {}, *type,

@@ -1,4 +1,5 @@
-//===- Elementwise.h - Shared helpers of the element-wise converters -*- C++ -*-===//
+//===- Elementwise.h - Shared helpers of the element-wise converters -*- C++
+//-*-===//
 
 #ifndef HEAVYMETAL_LIB_TARGET_ONNX_ELEMENTWISE_H
 #define HEAVYMETAL_LIB_TARGET_ONNX_ELEMENTWISE_H

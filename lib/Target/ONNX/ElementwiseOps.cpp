@@ -103,24 +103,20 @@ LogicalResult mlir::hm::onnx_import::requireFloat(NodeImporter &n) {
 namespace {
 
 LogicalResult convertAdd(NodeImporter &n) {
-  return convertElementwise(n, [](ScalarMath &m, ValueRange a) {
-    return m.add(a[0], a[1]);
-  });
+  return convertElementwise(
+      n, [](ScalarMath &m, ValueRange a) { return m.add(a[0], a[1]); });
 }
 LogicalResult convertSub(NodeImporter &n) {
-  return convertElementwise(n, [](ScalarMath &m, ValueRange a) {
-    return m.sub(a[0], a[1]);
-  });
+  return convertElementwise(
+      n, [](ScalarMath &m, ValueRange a) { return m.sub(a[0], a[1]); });
 }
 LogicalResult convertMul(NodeImporter &n) {
-  return convertElementwise(n, [](ScalarMath &m, ValueRange a) {
-    return m.mul(a[0], a[1]);
-  });
+  return convertElementwise(
+      n, [](ScalarMath &m, ValueRange a) { return m.mul(a[0], a[1]); });
 }
 LogicalResult convertDiv(NodeImporter &n) {
-  return convertElementwise(n, [](ScalarMath &m, ValueRange a) {
-    return m.div(a[0], a[1]);
-  });
+  return convertElementwise(
+      n, [](ScalarMath &m, ValueRange a) { return m.div(a[0], a[1]); });
 }
 
 LogicalResult convertMod(NodeImporter &n) {
@@ -142,8 +138,8 @@ LogicalResult convertMod(NodeImporter &n) {
     Value zero = m.constant(0);
     Value nonzero =
         arith::CmpIOp::create(m.b, m.loc, arith::CmpIPredicate::ne, r, zero);
-    Value signsDiffer = arith::XOrIOp::create(m.b, m.loc, m.lt(r, zero),
-                                              m.lt(y, zero));
+    Value signsDiffer =
+        arith::XOrIOp::create(m.b, m.loc, m.lt(r, zero), m.lt(y, zero));
     Value fix = arith::AndIOp::create(m.b, m.loc, nonzero, signsDiffer);
     return m.select(fix, m.add(r, y), r);
   });
@@ -175,8 +171,7 @@ LogicalResult convertPow(NodeImporter &n) {
     }
     if (isFloatDataType(expType)) {
       // Integer base, float exponent: compute in the exponent's type.
-      Value fx = convertScalar(m.b, m.loc, x, y.getType(), m.isUnsigned,
-                               false);
+      Value fx = convertScalar(m.b, m.loc, x, y.getType(), m.isUnsigned, false);
       Value p = math::PowFOp::create(m.b, m.loc, fx, y);
       return convertScalar(m.b, m.loc, p, m.type, false, m.isUnsigned);
     }
@@ -191,8 +186,7 @@ LogicalResult convertPow(NodeImporter &n) {
 }
 
 /// Max, Min, Sum, Mean over any number of inputs.
-template <char Kind>
-LogicalResult convertVariadic(NodeImporter &n) {
+template <char Kind> LogicalResult convertVariadic(NodeImporter &n) {
   unsigned count = 0;
   for (unsigned i = 0; i < n.numInputs(); ++i)
     count += n.hasInput(i);
@@ -212,41 +206,33 @@ LogicalResult convertVariadic(NodeImporter &n) {
   });
 }
 
-template <typename Cmp>
-LogicalResult comparison(NodeImporter &n, Cmp cmp) {
-  return convertElementwise(n, [&](ScalarMath &m, ValueRange a) {
-    return cmp(m, a[0], a[1]);
-  });
+template <typename Cmp> LogicalResult comparison(NodeImporter &n, Cmp cmp) {
+  return convertElementwise(
+      n, [&](ScalarMath &m, ValueRange a) { return cmp(m, a[0], a[1]); });
 }
 
 LogicalResult convertEqual(NodeImporter &n) {
-  return comparison(n, [](ScalarMath &m, Value x, Value y) {
-    return m.eq(x, y);
-  });
+  return comparison(n,
+                    [](ScalarMath &m, Value x, Value y) { return m.eq(x, y); });
 }
 LogicalResult convertLess(NodeImporter &n) {
-  return comparison(n, [](ScalarMath &m, Value x, Value y) {
-    return m.lt(x, y);
-  });
+  return comparison(n,
+                    [](ScalarMath &m, Value x, Value y) { return m.lt(x, y); });
 }
 LogicalResult convertLessOrEqual(NodeImporter &n) {
-  return comparison(n, [](ScalarMath &m, Value x, Value y) {
-    return m.le(x, y);
-  });
+  return comparison(n,
+                    [](ScalarMath &m, Value x, Value y) { return m.le(x, y); });
 }
 LogicalResult convertGreater(NodeImporter &n) {
-  return comparison(n, [](ScalarMath &m, Value x, Value y) {
-    return m.gt(x, y);
-  });
+  return comparison(n,
+                    [](ScalarMath &m, Value x, Value y) { return m.gt(x, y); });
 }
 LogicalResult convertGreaterOrEqual(NodeImporter &n) {
-  return comparison(n, [](ScalarMath &m, Value x, Value y) {
-    return m.ge(x, y);
-  });
+  return comparison(n,
+                    [](ScalarMath &m, Value x, Value y) { return m.ge(x, y); });
 }
 
-template <typename OpTy>
-LogicalResult logical(NodeImporter &n) {
+template <typename OpTy> LogicalResult logical(NodeImporter &n) {
   return convertElementwise(n, [](ScalarMath &m, ValueRange a) -> Value {
     return OpTy::create(m.b, m.loc, a[0], a[1]);
   });
@@ -270,9 +256,8 @@ LogicalResult convertBitShift(NodeImporter &n) {
 }
 
 LogicalResult convertWhere(NodeImporter &n) {
-  return elementwise(
-      n,
-      [](ScalarMath &m, ValueRange a) { return m.select(a[0], a[1], a[2]); },
+  return convertElementwise(
+      n, [](ScalarMath &m, ValueRange a) { return m.select(a[0], a[1], a[2]); },
       /*typeInput=*/1);
 }
 
@@ -304,22 +289,22 @@ LogicalResult convertClip(NodeImporter &n) {
       operands.push_back(reshapeTo(n.b, n.loc, *bound, {}));
     }
   }
-  Value result = buildElementwise(
-      n.b, n.loc, operands, *type,
-      [&](OpBuilder &b, Location loc, ValueRange a) {
-        ScalarMath m(b, loc, a[0].getType(), isUnsigned);
-        Value v = a[0];
-        // np.clip: max(v, lo) then min(., hi); NaN stays NaN.
-        if (minIndex >= 0)
-          v = m.max(v, a[minIndex]);
-        else if (minAttr)
-          v = m.max(v, m.constant(*minAttr));
-        if (maxIndex >= 0)
-          v = m.min(v, a[maxIndex]);
-        else if (maxAttr)
-          v = m.min(v, m.constant(*maxAttr));
-        return v;
-      });
+  Value result =
+      buildElementwise(n.b, n.loc, operands, *type,
+                       [&](OpBuilder &b, Location loc, ValueRange a) {
+                         ScalarMath m(b, loc, a[0].getType(), isUnsigned);
+                         Value v = a[0];
+                         // np.clip: max(v, lo) then min(., hi); NaN stays NaN.
+                         if (minIndex >= 0)
+                           v = m.max(v, a[minIndex]);
+                         else if (minAttr)
+                           v = m.max(v, m.constant(*minAttr));
+                         if (maxIndex >= 0)
+                           v = m.min(v, a[maxIndex]);
+                         else if (maxAttr)
+                           v = m.min(v, m.constant(*maxAttr));
+                         return v;
+                       });
   return n.setOutput(0, result);
 }
 
@@ -330,8 +315,7 @@ LogicalResult convertCast(NodeImporter &n) {
     return n.unsupported("cast to " + dataTypeName(to));
   return convertElementwise(n, [&](ScalarMath &m, ValueRange a) {
     Type target = convertDataType(m.b.getContext(), to);
-    return convertScalar(m.b, m.loc, a[0], target,
-                         isUnsignedIntDataType(from),
+    return convertScalar(m.b, m.loc, a[0], target, isUnsignedIntDataType(from),
                          isUnsignedIntDataType(to));
   });
 }

@@ -26,11 +26,10 @@ Value mlir::hm::onnx_import::scalarConstant(OpBuilder &b, Location loc,
   if (auto floatType = dyn_cast<FloatType>(type))
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(floatType, value));
   if (type.isIndex())
-    return arith::ConstantIndexOp::create(b, loc,
-                                          static_cast<int64_t>(value));
+    return arith::ConstantIndexOp::create(b, loc, static_cast<int64_t>(value));
   auto intType = cast<IntegerType>(type);
-  APInt bits(intType.getWidth(), static_cast<uint64_t>(
-                                     static_cast<int64_t>(value)),
+  APInt bits(intType.getWidth(),
+             static_cast<uint64_t>(static_cast<int64_t>(value)),
              /*isSigned=*/true, /*implicitTrunc=*/true);
   if (intType.getWidth() == 1)
     bits = APInt(1, value != 0);
@@ -50,8 +49,8 @@ Value mlir::hm::onnx_import::lowestValue(OpBuilder &b, Location loc, Type type,
   return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, bits));
 }
 
-Value mlir::hm::onnx_import::highestValue(OpBuilder &b, Location loc,
-                                          Type type, bool isUnsigned) {
+Value mlir::hm::onnx_import::highestValue(OpBuilder &b, Location loc, Type type,
+                                          bool isUnsigned) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return arith::ConstantOp::create(
         b, loc,
@@ -96,9 +95,10 @@ mlir::hm::onnx_import::broadcastShapes(ArrayRef<ArrayRef<int64_t>> shapes) {
   return result;
 }
 
-AffineMap mlir::hm::onnx_import::broadcastIndexingMap(
-    MLIRContext *context, ArrayRef<int64_t> shape,
-    ArrayRef<int64_t> resultShape) {
+AffineMap
+mlir::hm::onnx_import::broadcastIndexingMap(MLIRContext *context,
+                                            ArrayRef<int64_t> shape,
+                                            ArrayRef<int64_t> resultShape) {
   size_t offset = resultShape.size() - shape.size();
   SmallVector<AffineExpr> exprs;
   for (auto [i, d] : llvm::enumerate(shape)) {
@@ -120,8 +120,8 @@ Value mlir::hm::onnx_import::buildElementwise(OpBuilder &b, Location loc,
   for (Value operand : operands)
     maps.push_back(
         broadcastIndexingMap(context, shapeOf(operand), resultShape));
-  maps.push_back(AffineMap::getMultiDimIdentityMap(resultShape.size(),
-                                                   context));
+  maps.push_back(
+      AffineMap::getMultiDimIdentityMap(resultShape.size(), context));
   SmallVector<utils::IteratorType> iterators(resultShape.size(),
                                              utils::IteratorType::parallel);
   Value init = emptyTensor(b, loc, resultShape, resultType.getElementType());
@@ -151,8 +151,7 @@ Value mlir::hm::onnx_import::buildIndexedElementwise(
 }
 
 Value mlir::hm::onnx_import::broadcastTo(OpBuilder &b, Location loc,
-                                         Value value,
-                                         ArrayRef<int64_t> shape) {
+                                         Value value, ArrayRef<int64_t> shape) {
   ArrayRef<int64_t> inShape = shapeOf(value);
   if (inShape == shape)
     return value;
@@ -203,8 +202,7 @@ Value mlir::hm::onnx_import::reshapeTo(OpBuilder &b, Location loc, Value value,
                                              *groups);
   if (inShape.size() < shape.size())
     if (auto groups = getReassociationIndicesForCollapse(shape, inShape))
-      return tensor::ExpandShapeOp::create(b, loc, resultType, value,
-                                           *groups);
+      return tensor::ExpandShapeOp::create(b, loc, resultType, value, *groups);
   // Otherwise through the flat vector of elements.
   int64_t count = 1;
   for (int64_t d : inShape)
@@ -219,9 +217,8 @@ Value mlir::hm::onnx_import::reshapeTo(OpBuilder &b, Location loc, Value value,
       flat = tensor::ExpandShapeOp::create(b, loc, flatType, value,
                                            ArrayRef<ReassociationIndices>{});
     else
-      flat = tensor::CollapseShapeOp::create(b, loc, flatType, value,
-                                             ArrayRef<ReassociationIndices>{
-                                                 all});
+      flat = tensor::CollapseShapeOp::create(
+          b, loc, flatType, value, ArrayRef<ReassociationIndices>{all});
   }
   if (shape.size() == 1)
     return flat;
@@ -245,13 +242,11 @@ Value mlir::hm::onnx_import::transposeTensor(OpBuilder &b, Location loc,
   for (int64_t p : perm)
     shape.push_back(inShape[p]);
   Value init = emptyTensor(b, loc, shape, elementTypeOf(value));
-  return linalg::TransposeOp::create(b, loc, value, init, perm)
-      .getResult()[0];
+  return linalg::TransposeOp::create(b, loc, value, init, perm).getResult()[0];
 }
 
 Value mlir::hm::onnx_import::buildReduction(
-    OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> dims,
-    Value init,
+    OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> dims, Value init,
     llvm::function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
   ArrayRef<int64_t> inShape = shapeOf(value);
   SmallVector<int64_t> sortedDims(dims.begin(), dims.end());
@@ -334,8 +329,7 @@ Value mlir::hm::onnx_import::convertScalar(OpBuilder &b, Location loc,
     if (fromFloat)
       return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, value,
                                    zero);
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, value,
-                                 zero);
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, value, zero);
   }
   if (from.isInteger(1))
     sourceUnsigned = true;
@@ -349,22 +343,19 @@ Value mlir::hm::onnx_import::convertScalar(OpBuilder &b, Location loc,
     return arith::TruncFOp::create(b, loc, type, wide);
   }
   if (fromFloat)
-    return targetUnsigned ? arith::FPToUIOp::create(b, loc, type, value)
-                                .getResult()
-                          : arith::FPToSIOp::create(b, loc, type, value)
-                                .getResult();
+    return targetUnsigned
+               ? arith::FPToUIOp::create(b, loc, type, value).getResult()
+               : arith::FPToSIOp::create(b, loc, type, value).getResult();
   if (toFloat)
-    return sourceUnsigned ? arith::UIToFPOp::create(b, loc, type, value)
-                                .getResult()
-                          : arith::SIToFPOp::create(b, loc, type, value)
-                                .getResult();
+    return sourceUnsigned
+               ? arith::UIToFPOp::create(b, loc, type, value).getResult()
+               : arith::SIToFPOp::create(b, loc, type, value).getResult();
   unsigned fromWidth = from.getIntOrFloatBitWidth();
   unsigned toWidth = type.getIntOrFloatBitWidth();
   if (fromWidth < toWidth)
-    return sourceUnsigned ? arith::ExtUIOp::create(b, loc, type, value)
-                                .getResult()
-                          : arith::ExtSIOp::create(b, loc, type, value)
-                                .getResult();
+    return sourceUnsigned
+               ? arith::ExtUIOp::create(b, loc, type, value).getResult()
+               : arith::ExtSIOp::create(b, loc, type, value).getResult();
   if (fromWidth > toWidth)
     return arith::TruncIOp::create(b, loc, type, value);
   return value;
@@ -379,8 +370,7 @@ Value mlir::hm::onnx_import::extractScalar(OpBuilder &b, Location loc,
 
 Value mlir::hm::onnx_import::padTensor(OpBuilder &b, Location loc, Value value,
                                        ArrayRef<int64_t> low,
-                                       ArrayRef<int64_t> high,
-                                       Value padValue) {
+                                       ArrayRef<int64_t> high, Value padValue) {
   if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
       llvm::all_of(high, [](int64_t p) { return p == 0; }))
     return value;
@@ -463,13 +453,12 @@ Value ScalarMath::abs(Value x) const {
 
 /// A comparison with the float, signed or unsigned predicate.
 static Value compare(const ScalarMath &m, arith::CmpFPredicate fp,
-                     arith::CmpIPredicate sp, arith::CmpIPredicate up,
-                     Value x, Value y) {
+                     arith::CmpIPredicate sp, arith::CmpIPredicate up, Value x,
+                     Value y) {
   if (m.isFloat)
     return arith::CmpFOp::create(m.b, m.loc, fp, x, y);
-  return arith::CmpIOp::create(m.b, m.loc,
-                               m.isUnsigned || m.type.isInteger(1) ? up : sp,
-                               x, y);
+  return arith::CmpIOp::create(
+      m.b, m.loc, m.isUnsigned || m.type.isInteger(1) ? up : sp, x, y);
 }
 
 Value ScalarMath::lt(Value x, Value y) const {

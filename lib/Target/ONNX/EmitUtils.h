@@ -78,11 +78,9 @@ Value transposeTensor(OpBuilder &b, Location loc, Value value,
 
 /// A linalg.reduce of `value` over `dims` starting from `init` (a scalar)
 /// combining with `combine(element, accumulator)`. The result drops `dims`.
-Value buildReduction(OpBuilder &b, Location loc, Value value,
-                     ArrayRef<int64_t> dims, Value init,
-                     llvm::function_ref<Value(OpBuilder &, Location, Value,
-                                              Value)>
-                         combine);
+Value buildReduction(
+    OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> dims, Value init,
+    llvm::function_ref<Value(OpBuilder &, Location, Value, Value)> combine);
 
 /// A linalg.generic reducing `value` over `dims` (result: `value`'s shape
 /// without them) from `init`, reading `extras` (each shaped like `value`
@@ -112,8 +110,8 @@ Type elementTypeOf(Value value);
 Value extractScalar(OpBuilder &b, Location loc, Value tensor);
 
 /// Pads `value` with `padValue` (a scalar): `low`/`high` per dimension.
-Value padTensor(OpBuilder &b, Location loc, Value value,
-                ArrayRef<int64_t> low, ArrayRef<int64_t> high, Value padValue);
+Value padTensor(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> low,
+                ArrayRef<int64_t> high, Value padValue);
 
 /// Scalar arithmetic in one element type, choosing the float, signed or
 /// unsigned arith operation; for the bodies of linalg ops.

@@ -57,8 +57,7 @@ std::string mlir::hm::onnx_import::dataTypeName(int32_t t) {
   return "data type " + std::to_string(t);
 }
 
-Type mlir::hm::onnx_import::convertDataType(MLIRContext *context,
-                                            int32_t t) {
+Type mlir::hm::onnx_import::convertDataType(MLIRContext *context, int32_t t) {
   Builder b(context);
   switch (t) {
   case TensorProto::FLOAT:
@@ -156,8 +155,8 @@ ModelImporter::ModelImporter(MLIRContext *context,
                              std::shared_ptr<const onnx::ModelProto> model,
                              llvm::StringRef modelPath, int64_t opset,
                              const ONNXImportOptions &options)
-    : context(context), shared(std::make_shared<SharedData>()),
-      model(*model), modelPath(modelPath.str()),
+    : context(context), shared(std::make_shared<SharedData>()), model(*model),
+      modelPath(modelPath.str()),
       modelDirectory(llvm::sys::path::parent_path(modelPath).str()),
       opset(opset), options(options) {
   shared->model = std::move(model);
@@ -214,8 +213,8 @@ static std::string blobName(llvm::StringRef name) {
 }
 
 FailureOr<Value> ModelImporter::materializeConstant(const TensorProto &tensor,
-                                                   Location loc,
-                                                   llvm::StringRef name) {
+                                                    Location loc,
+                                                    llvm::StringRef name) {
   if (name.empty())
     name = tensor.name();
   if (name.empty())
@@ -250,10 +249,9 @@ FailureOr<Value> ModelImporter::materializeConstant(const TensorProto &tensor,
     // Raw data of the model (or of a tensor the importer owns) is used in
     // place: the blob keeps it alive. Anything else is copied.
     AsmResourceBlob blob;
-    bool inPlace = storage.empty() && tensor.has_raw_data() &&
-                   reinterpret_cast<uintptr_t>(bytes->data()) %
-                           alignof(uint64_t) ==
-                       0;
+    bool inPlace =
+        storage.empty() && tensor.has_raw_data() &&
+        reinterpret_cast<uintptr_t>(bytes->data()) % alignof(uint64_t) == 0;
     if (inPlace)
       blob = AsmResourceBlob(
           *bytes, alignof(uint64_t),
@@ -262,13 +260,13 @@ FailureOr<Value> ModelImporter::materializeConstant(const TensorProto &tensor,
     else
       blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(*bytes,
                                                            alignof(uint64_t));
-    value = DenseResourceElementsAttr::get(type, blobName(name),
-                                           std::move(blob));
+    value =
+        DenseResourceElementsAttr::get(type, blobName(name), std::move(blob));
   } else {
     bool isSplat = false;
     if (!DenseElementsAttr::isValidRawBuffer(type, *bytes, isSplat))
-      return emitError(loc) << "constant '" << tensor.name()
-                            << "' has malformed data";
+      return emitError(loc)
+             << "constant '" << tensor.name() << "' has malformed data";
     value = DenseElementsAttr::getFromRawBuffer(type, *bytes);
   }
 
@@ -277,8 +275,8 @@ FailureOr<Value> ModelImporter::materializeConstant(const TensorProto &tensor,
     b.setInsertionPointAfter(lastConstant);
   else
     b.setInsertionPointToStart(entryBlock);
-  auto constant = arith::ConstantOp::create(b, valueLocation(name),
-                                            cast<TypedAttr>(value));
+  auto constant =
+      arith::ConstantOp::create(b, valueLocation(name), cast<TypedAttr>(value));
   lastConstant = constant;
   constantCache[&tensor] = constant.getResult();
   return constant.getResult();
@@ -290,8 +288,8 @@ const TensorProto *ModelImporter::ownTensor(TensorProto tensor) {
 }
 
 FailureOr<SmallVector<Value>>
-ModelImporter::importGraphBody(const onnx::GraphProto &graph,
-                               GraphScope &scope, OpBuilder &builder) {
+ModelImporter::importGraphBody(const onnx::GraphProto &graph, GraphScope &scope,
+                               OpBuilder &builder) {
   for (const TensorProto &init : graph.initializer())
     if (!scope.values.count(init.name()))
       scope.constants[init.name()] = &init;
@@ -300,10 +298,10 @@ ModelImporter::importGraphBody(const onnx::GraphProto &graph,
     Location loc = nodeLocation(node);
     std::string nodeName = node.name().empty() ? "<unnamed>" : node.name();
     if (!node.domain().empty() && node.domain() != "ai.onnx")
-      return emitError(loc) << "'" << node.op_type() << "' node '" << nodeName
-                            << "': unsupported operator domain '"
-                            << node.domain()
-                            << "' (only the default ONNX domain is supported)";
+      return emitError(loc)
+             << "'" << node.op_type() << "' node '" << nodeName
+             << "': unsupported operator domain '" << node.domain()
+             << "' (only the default ONNX domain is supported)";
     auto it = converters.find(node.op_type());
     if (it == converters.end())
       return emitError(loc) << "'" << node.op_type() << "' node '" << nodeName
@@ -322,25 +320,24 @@ ModelImporter::importGraphBody(const onnx::GraphProto &graph,
       if (!type) {
         if (const TensorProto *c = scope.lookupConstant(name))
           if (!convertDataType(context, c->data_type()))
-            return emitError(loc)
-                   << "'" << node.op_type() << "' node '" << nodeName
-                   << "': unsupported data type "
-                   << dataTypeName(c->data_type()) << " of " << kind << " '"
-                   << name << "'";
+            return emitError(loc) << "'" << node.op_type() << "' node '"
+                                  << nodeName << "': unsupported data type "
+                                  << dataTypeName(c->data_type()) << " of "
+                                  << kind << " '" << name << "'";
         return success();
       }
       if (!type->has_tensor_type())
-        return emitError(loc) << "'" << node.op_type() << "' node '"
-                              << nodeName << "': " << kind << " '" << name
+        return emitError(loc) << "'" << node.op_type() << "' node '" << nodeName
+                              << "': " << kind << " '" << name
                               << "' is not a tensor (sequences, maps and "
                                  "optionals are not supported)";
       int32_t dataType = type->tensor_type().elem_type();
       if (dataType != TensorProto::UNDEFINED &&
           !convertDataType(context, dataType))
-        return emitError(loc) << "'" << node.op_type() << "' node '"
-                              << nodeName << "': unsupported data type "
-                              << dataTypeName(dataType) << " of " << kind
-                              << " '" << name << "'";
+        return emitError(loc)
+               << "'" << node.op_type() << "' node '" << nodeName
+               << "': unsupported data type " << dataTypeName(dataType)
+               << " of " << kind << " '" << name << "'";
       return success();
     };
     for (const std::string &name : node.input())
@@ -357,10 +354,9 @@ ModelImporter::importGraphBody(const onnx::GraphProto &graph,
     for (const std::string &out : node.output())
       if (!out.empty() && !scope.values.count(out) &&
           !scope.constants.count(out))
-        return emitError(loc) << "'" << node.op_type() << "' node '"
-                              << nodeName
-                              << "': internal error: no value for output '"
-                              << out << "'";
+        return emitError(loc)
+               << "'" << node.op_type() << "' node '" << nodeName
+               << "': internal error: no value for output '" << out << "'";
   }
 
   SmallVector<Value> outputs;
@@ -384,9 +380,9 @@ ModelImporter::importGraphBody(const onnx::GraphProto &graph,
 
 OwningOpRef<ModuleOp> ModelImporter::importModule() {
   const onnx::GraphProto &graph = model.graph();
-  Location moduleLoc = valueLocation(
-      graph.name().empty() ? llvm::sys::path::filename(modelPath)
-                           : llvm::StringRef(graph.name()));
+  Location moduleLoc =
+      valueLocation(graph.name().empty() ? llvm::sys::path::filename(modelPath)
+                                         : llvm::StringRef(graph.name()));
   OwningOpRef<ModuleOp> module = ModuleOp::create(moduleLoc);
   GraphScope scope;
   scope.addTypesOf(graph);
@@ -400,9 +396,9 @@ OwningOpRef<ModuleOp> ModelImporter::importModule() {
   for (const auto &input : graph.input()) {
     if (initializers.contains(input.name()))
       continue;
-    FailureOr<RankedTensorType> type = convertTensorType(
-        input.type(), valueLocation(input.name()),
-        "input '" + input.name() + "'");
+    FailureOr<RankedTensorType> type =
+        convertTensorType(input.type(), valueLocation(input.name()),
+                          "input '" + input.name() + "'");
     if (failed(type))
       return nullptr;
     argTypes.push_back(*type);
@@ -483,9 +479,8 @@ mlir::hm::parseDimSizeOption(llvm::StringRef spec, std::string &error) {
 }
 
 void mlir::hm::registerONNXImportDialects(DialectRegistry &registry) {
-  registry.insert<arith::ArithDialect, func::FuncDialect,
-                  linalg::LinalgDialect, math::MathDialect, scf::SCFDialect,
-                  tensor::TensorDialect>();
+  registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
+                  math::MathDialect, scf::SCFDialect, tensor::TensorDialect>();
 }
 
 OwningOpRef<ModuleOp>
@@ -496,8 +491,8 @@ mlir::hm::importONNXModel(llvm::MemoryBufferRef buffer, MLIRContext *context,
   context->appendDialectRegistry(registry);
   context->loadAllAvailableDialects();
 
-  Location loc = NameLoc::get(
-      StringAttr::get(context, buffer.getBufferIdentifier()));
+  Location loc =
+      NameLoc::get(StringAttr::get(context, buffer.getBufferIdentifier()));
   const ConverterMap &converters = getConverters();
   FailureOr<PreparedModel> prepared = onnx_import::prepareModel(
       buffer, loc, options,

@@ -1,4 +1,5 @@
-//===- Importer.h - State of the ONNX importer and its converters -*- C++ -*-===//
+//===- Importer.h - State of the ONNX importer and its converters -*- C++
+//-*-===//
 //
 // The classes the per-family operator converters (*Ops.cpp) work with: the
 // model being imported, the scope of values of each (sub)graph, and the node
@@ -113,8 +114,7 @@ public:
   /// An arith.constant holding `tensor`, created once in the function's
   /// entry block (large tensors as dense_resource blobs).
   FailureOr<Value> materializeConstant(const onnx::TensorProto &tensor,
-                                       Location loc,
-                                       llvm::StringRef name = {});
+                                       Location loc, llvm::StringRef name = {});
 
   /// Keeps a TensorProto built by a converter (e.g. Constant's value_float)
   /// alive as long as the importer.

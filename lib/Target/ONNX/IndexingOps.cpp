@@ -75,8 +75,7 @@ DimTaps computeTaps(const ResizeMode &m, int64_t in, int64_t out, double scale,
       xo = x / scale;
     } else if (c == "tf_crop_and_resize") {
       xo = outWidth == 1 ? (roiEnd - roiStart) * (in - 1) / 2
-                         : x * (roiEnd - roiStart) * (in - 1) /
-                               (outWidth - 1);
+                         : x * (roiEnd - roiStart) * (in - 1) / (outWidth - 1);
       xo += roiStart * (in - 1);
       valid = !(xo < 0 || xo > in - 1);
     } else if (c == "pytorch_half_pixel") {
@@ -97,7 +96,7 @@ DimTaps computeTaps(const ResizeMode &m, int64_t in, int64_t out, double scale,
          i <= static_cast<int64_t>(std::floor(xp)) + n + 1; ++i)
       if (i >= 0 && i < in + 2 * pad)
         candidates.push_back(i);
-    llvm::stable_sort(candidates, [&](int64_t a, int64_t b) {
+    llvm::sort(candidates, [&](int64_t a, int64_t b) {
       double da = std::fabs(xp - a), db = std::fabs(xp - b);
       return da != db ? da < db : a < b;
     });
@@ -149,12 +148,11 @@ FailureOr<Value> resizeDim(NodeImporter &n, Value x, int64_t dim,
     return n.importer.materializeConstant(*n.importer.ownTensor(std::move(t)),
                                           loc);
   };
-  FailureOr<Value> index =
-      make(makeIntTensor(onnx::TensorProto::INT64, {out, taps.taps},
-                         taps.index),
-           ".index");
-  FailureOr<Value> weight = make(
-      makeTensor(dataType, {out, taps.taps}, taps.weight), ".weight");
+  FailureOr<Value> index = make(
+      makeIntTensor(onnx::TensorProto::INT64, {out, taps.taps}, taps.index),
+      ".index");
+  FailureOr<Value> weight =
+      make(makeTensor(dataType, {out, taps.taps}, taps.weight), ".weight");
   SmallVector<int64_t> valid(taps.valid.begin(), taps.valid.end());
   FailureOr<Value> validity =
       make(makeIntTensor(onnx::TensorProto::BOOL, {out}, valid), ".valid");
@@ -170,25 +168,25 @@ FailureOr<Value> resizeDim(NodeImporter &n, Value x, int64_t dim,
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   iterators.push_back(utils::IteratorType::reduction);
-  Value init = filledTensor(b, loc, shape,
-                            scalarConstant(b, loc, elementType, 0));
+  Value init =
+      filledTensor(b, loc, shape, scalarConstant(b, loc, elementType, 0));
   Value sum =
       linalg::GenericOp::create(
           b, loc, TypeRange{init.getType()}, ValueRange{*index, *weight},
           ValueRange{init},
-          SmallVector<AffineMap>{AffineMap::get(rank + 1, 0, {o, j}, context),
-                                 AffineMap::get(rank + 1, 0, {o, j}, context),
-                                 AffineMap::get(rank + 1, 0, outExprs,
-                                                context)},
+          SmallVector<AffineMap>{
+              AffineMap::get(rank + 1, 0, {o, j}, context),
+              AffineMap::get(rank + 1, 0, {o, j}, context),
+              AffineMap::get(rank + 1, 0, outExprs, context)},
           iterators,
           [&](OpBuilder &nb, Location nl, ValueRange args) {
             SmallVector<Value> at;
             for (int64_t d = 0; d < rank; ++d)
-              at.push_back(d == dim ? arith::IndexCastOp::create(
-                                          nb, nl, nb.getIndexType(), args[0])
-                                          .getResult()
-                                    : linalg::IndexOp::create(nb, nl, d)
-                                          .getResult());
+              at.push_back(
+                  d == dim ? arith::IndexCastOp::create(
+                                 nb, nl, nb.getIndexType(), args[0])
+                                 .getResult()
+                           : linalg::IndexOp::create(nb, nl, d).getResult());
             Value v = tensor::ExtractOp::create(nb, nl, x, at);
             ScalarMath m(nb, nl, elementType);
             Value r = taps.taps == 1 ? v : m.add(args[2], m.mul(v, args[1]));
@@ -201,12 +199,12 @@ FailureOr<Value> resizeDim(NodeImporter &n, Value x, int64_t dim,
   SmallVector<int64_t> validShape(rank, 1);
   validShape[dim] = out;
   Value validNd = reshapeTo(b, loc, *validity, validShape);
-  return buildElementwise(
-      b, loc, {sum, validNd}, sumType,
-      [&](OpBuilder &nb, Location nl, ValueRange a) {
-        ScalarMath m(nb, nl, elementType);
-        return m.select(a[1], a[0], m.constant(extrapolation));
-      });
+  return buildElementwise(b, loc, {sum, validNd}, sumType,
+                          [&](OpBuilder &nb, Location nl, ValueRange a) {
+                            ScalarMath m(nb, nl, elementType);
+                            return m.select(a[1], a[0],
+                                            m.constant(extrapolation));
+                          });
 }
 
 LogicalResult convertResize(NodeImporter &n) {
@@ -222,11 +220,11 @@ LogicalResult convertResize(NodeImporter &n) {
   m.mode = n.getString("mode", "nearest");
   if (m.mode == "bilinear")
     m.mode = "linear";
-  m.coordinates = legacy ? "asymmetric"
-                         : n.getString("coordinate_transformation_mode",
-                                       "half_pixel");
-  m.nearest = legacy ? "floor" : n.getString("nearest_mode",
-                                            "round_prefer_floor");
+  m.coordinates =
+      legacy ? "asymmetric"
+             : n.getString("coordinate_transformation_mode", "half_pixel");
+  m.nearest =
+      legacy ? "floor" : n.getString("nearest_mode", "round_prefer_floor");
   m.cubicA = n.getFloat("cubic_coeff_a", -0.75f);
   m.excludeOutside = n.getInt("exclude_outside", 0) != 0;
   if (m.mode != "nearest" && m.mode != "linear" && m.mode != "cubic")
@@ -287,9 +285,9 @@ LogicalResult convertResize(NodeImporter &n) {
   for (int64_t d = rank - 1; d >= 0; --d) {
     if (scales[d] <= 0)
       return n.emitError() << "scales must be positive";
-    DimTaps taps = computeTaps(m, inShape[d], outShape[d], scales[d],
-                               roi.empty() ? 0 : roi[d],
-                               roi.empty() ? 1 : roi[rank + d]);
+    DimTaps taps =
+        computeTaps(m, inShape[d], outShape[d], scales[d],
+                    roi.empty() ? 0 : roi[d], roi.empty() ? 1 : roi[rank + d]);
     bool identity = inShape[d] == outShape[d] && taps.taps == 1 &&
                     llvm::all_of(taps.valid, [](bool b) { return b; });
     for (int64_t o = 0; identity && o < outShape[d]; ++o)
@@ -298,10 +296,9 @@ LogicalResult convertResize(NodeImporter &n) {
       continue;
     if (!isFloatDataType(dataType))
       dataType = onnx::TensorProto::FLOAT; // weights unused for nearest
-    FailureOr<Value> r =
-        resizeDim(n, v, d, taps, outShape[d], extrapolation,
-                  isFloatDataType(n.inputDataType(0)) ? n.inputDataType(0)
-                                                      : dataType);
+    FailureOr<Value> r = resizeDim(
+        n, v, d, taps, outShape[d], extrapolation,
+        isFloatDataType(n.inputDataType(0)) ? n.inputDataType(0) : dataType);
     if (failed(r))
       return failure();
     v = *r;
@@ -336,9 +333,10 @@ LogicalResult convertTrilu(NodeImporter &n) {
         // Keep j - i >= k (upper) or j - i <= k (lower).
         Value diff = arith::SubIOp::create(b, loc, iv[rank - 1], iv[rank - 2]);
         Value kk = arith::IndexCastOp::create(b, loc, b.getIndexType(), a[1]);
-        Value keep = arith::CmpIOp::create(
-            b, loc, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
-            diff, kk);
+        Value keep = arith::CmpIOp::create(b, loc,
+                                           upper ? arith::CmpIPredicate::sge
+                                                 : arith::CmpIPredicate::sle,
+                                           diff, kk);
         return arith::SelectOp::create(
                    b, loc, keep, a[0],
                    scalarConstant(b, loc, a[0].getType(), 0))
@@ -382,15 +380,15 @@ LogicalResult convertCumSum(NodeImporter &n) {
       iterators, [&](OpBuilder &b, Location loc, ValueRange args) {
         Value i = linalg::IndexOp::create(b, loc, *axis);
         Value j = linalg::IndexOp::create(b, loc, rank);
-        arith::CmpIPredicate p =
-            reverse ? (exclusive ? arith::CmpIPredicate::sgt
-                                 : arith::CmpIPredicate::sge)
-                    : (exclusive ? arith::CmpIPredicate::slt
-                                 : arith::CmpIPredicate::sle);
+        arith::CmpIPredicate p = reverse
+                                     ? (exclusive ? arith::CmpIPredicate::sgt
+                                                  : arith::CmpIPredicate::sge)
+                                     : (exclusive ? arith::CmpIPredicate::slt
+                                                  : arith::CmpIPredicate::sle);
         Value in = arith::CmpIOp::create(b, loc, p, j, i);
         ScalarMath m(b, loc, elementType);
-        linalg::YieldOp::create(
-            b, loc, m.select(in, m.add(args[1], args[0]), args[1]));
+        linalg::YieldOp::create(b, loc,
+                                m.select(in, m.add(args[1], args[0]), args[1]));
       });
   return n.setOutput(0, generic.getResult(0));
 }
@@ -414,39 +412,40 @@ LogicalResult convertOneHot(NodeImporter &n) {
   for (int64_t d = 0; d < rank; ++d)
     if (d != *axis)
       exprs.push_back(getAffineDimExpr(d, context));
-  Value off = tensor::ExtractOp::create(
-      n.b, n.loc, *values,
-      ValueRange{arith::ConstantIndexOp::create(n.b, n.loc, 0)});
-  Value on = tensor::ExtractOp::create(
-      n.b, n.loc, *values,
-      ValueRange{arith::ConstantIndexOp::create(n.b, n.loc, 1)});
+  // [off, on], read inside the body: kernels, not the host, touch data.
+  Value offOn = *values;
   Type indexElement = elementTypeOf(*indices);
   bool floatIndices = isa<FloatType>(indexElement);
   auto generic = linalg::GenericOp::create(
       n.b, n.loc, TypeRange{*type}, ValueRange{*indices},
-      ValueRange{emptyTensor(n.b, n.loc, type->getShape(),
-                             type->getElementType())},
+      ValueRange{
+          emptyTensor(n.b, n.loc, type->getShape(), type->getElementType())},
       SmallVector<AffineMap>{AffineMap::get(rank, 0, exprs, context),
                              AffineMap::getMultiDimIdentityMap(rank, context)},
       SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
       [&](OpBuilder &b, Location loc, ValueRange args) {
         Value idx = args[0];
         Type i64 = b.getI64Type();
-        idx = floatIndices ? arith::FPToSIOp::create(b, loc, i64, idx)
-                                 .getResult()
-                           : convertScalar(b, loc, idx, i64, false, false);
+        idx = floatIndices
+                  ? arith::FPToSIOp::create(b, loc, i64, idx).getResult()
+                  : convertScalar(b, loc, idx, i64, false, false);
         Value d = scalarConstant(b, loc, i64, depth);
-        Value negative = arith::CmpIOp::create(
-            b, loc, arith::CmpIPredicate::slt, idx, scalarConstant(b, loc, i64, 0));
-        idx = arith::SelectOp::create(b, loc, negative,
-                                      arith::AddIOp::create(b, loc, idx, d),
-                                      idx);
+        Value negative =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx,
+                                  scalarConstant(b, loc, i64, 0));
+        idx = arith::SelectOp::create(
+            b, loc, negative, arith::AddIOp::create(b, loc, idx, d), idx);
         Value pos = arith::IndexCastOp::create(
             b, loc, i64, linalg::IndexOp::create(b, loc, *axis));
         Value hit =
             arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, idx, pos);
+        Value which = arith::IndexCastOp::create(
+            b, loc, b.getIndexType(),
+            arith::ExtUIOp::create(b, loc, b.getI64Type(), hit));
         linalg::YieldOp::create(
-            b, loc, arith::SelectOp::create(b, loc, hit, on, off).getResult());
+            b, loc,
+            tensor::ExtractOp::create(b, loc, offOn, ValueRange{which})
+                .getResult());
       });
   return n.setOutput(0, generic.getResult(0));
 }
@@ -462,11 +461,12 @@ LogicalResult convertEyeLike(NodeImporter &n) {
       n.b, n.loc, {}, *type,
       [&](OpBuilder &b, Location loc, ValueRange, ValueRange iv) {
         Value j = arith::SubIOp::create(b, loc, iv[1], iv[0]);
-        Value hit = arith::CmpIOp::create(
-            b, loc, arith::CmpIPredicate::eq, j,
-            arith::ConstantIndexOp::create(b, loc, k));
+        Value hit =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, j,
+                                  arith::ConstantIndexOp::create(b, loc, k));
         Type t = type->getElementType();
-        return arith::SelectOp::create(b, loc, hit, scalarConstant(b, loc, t, 1),
+        return arith::SelectOp::create(b, loc, hit,
+                                       scalarConstant(b, loc, t, 1),
                                        scalarConstant(b, loc, t, 0))
             .getResult();
       });

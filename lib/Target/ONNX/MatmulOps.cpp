@@ -102,8 +102,8 @@ const onnx::TensorProto *transposedConstant(NodeImporter &n,
   if (t.dims_size() != 2)
     return nullptr;
   std::string storage, error;
-  std::optional<ArrayRef<char>> bytes = getTensorBytes(
-      t, n.importer.getModelDirectory(), storage, error);
+  std::optional<ArrayRef<char>> bytes =
+      getTensorBytes(t, n.importer.getModelDirectory(), storage, error);
   int64_t size = dataTypeByteSize(t.data_type());
   if (!bytes || size == 0)
     return nullptr;
@@ -199,9 +199,8 @@ LogicalResult convertEinsum(NodeImporter &n) {
   SmallVector<llvm::StringRef> terms;
   lhsText.split(terms, ',');
   if (terms.size() != n.numInputs())
-    return n.emitError() << "equation '" << equation << "' has "
-                         << terms.size() << " operands, the node "
-                         << n.numInputs();
+    return n.emitError() << "equation '" << equation << "' has " << terms.size()
+                         << " operands, the node " << n.numInputs();
 
   SmallVector<Value> operands;
   for (unsigned i = 0; i < n.numInputs(); ++i) {
@@ -215,8 +214,8 @@ LogicalResult convertEinsum(NodeImporter &n) {
   int64_t ellipsisRank = 0;
   for (auto [term, operand] : llvm::zip_equal(terms, operands))
     if (term.contains("..."))
-      ellipsisRank = std::max<int64_t>(
-          ellipsisRank, shapeOf(operand).size() - (term.size() - 3));
+      ellipsisRank = std::max<int64_t>(ellipsisRank, shapeOf(operand).size() -
+                                                         (term.size() - 3));
   SmallVector<std::string> subscripts;
   for (auto [term, operand] : llvm::zip_equal(terms, operands)) {
     int64_t rank = shapeOf(operand).size();
@@ -275,8 +274,8 @@ LogicalResult convertEinsum(NodeImporter &n) {
       if (l == 1)
         l = size;
       else if (size != 1 && size != l)
-        return n.emitError() << "dimension '" << c << "' has sizes " << l
-                             << " and " << size;
+        return n.emitError()
+               << "dimension '" << c << "' has sizes " << l << " and " << size;
     }
 
   MLIRContext *context = n.getContext();
@@ -319,8 +318,7 @@ LogicalResult convertEinsum(NodeImporter &n) {
 
 } // namespace
 
-void mlir::hm::onnx_import::populateMatmulConverters(
-    ConverterMap &converters) {
+void mlir::hm::onnx_import::populateMatmulConverters(ConverterMap &converters) {
   converters["MatMul"] = convertMatMul;
   converters["Gemm"] = convertGemm;
   converters["Einsum"] = convertEinsum;

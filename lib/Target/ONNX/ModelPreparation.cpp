@@ -95,9 +95,8 @@ LogicalResult pinInputDimensions(onnx::GraphProto &graph, Location loc,
         if (!param.empty())
           return emitError(loc)
                  << "input '" << input.name() << "' has a symbolic dimension '"
-                 << param << "' (dimension " << i << " of "
-                 << dims->dim_size() << "); give it a size with --dim "
-                 << param << "=N";
+                 << param << "' (dimension " << i << " of " << dims->dim_size()
+                 << "); give it a size with --dim " << param << "=N";
         return emitError(loc)
                << "input '" << input.name() << "' has an unknown dimension "
                << i << " (of " << dims->dim_size()
@@ -172,8 +171,8 @@ einsumShape(const onnx::NodeProto &node,
   SmallVector<int64_t> ellipsis;
   for (auto [term, shape] : llvm::zip_equal(terms, inputs)) {
     size_t dots = term.find("...");
-    size_t named = dots == llvm::StringRef::npos ? term.size()
-                                                 : term.size() - 3;
+    size_t named =
+        dots == llvm::StringRef::npos ? term.size() : term.size() - 3;
     if (shape.size() < named)
       return std::nullopt;
     size_t e = shape.size() - named;
@@ -181,8 +180,7 @@ einsumShape(const onnx::NodeProto &node,
     for (size_t i = 0; i < term.size(); ++i) {
       if (dots != llvm::StringRef::npos && i == dots) {
         // Right-aligned numpy broadcast of the ellipsis dims.
-        SmallVector<int64_t> dims(shape.begin() + pos,
-                                  shape.begin() + pos + e);
+        SmallVector<int64_t> dims(shape.begin() + pos, shape.begin() + pos + e);
         if (dims.size() > ellipsis.size())
           ellipsis.insert(ellipsis.begin(), dims.size() - ellipsis.size(), 1);
         for (size_t k = 0; k < dims.size(); ++k) {
@@ -230,8 +228,8 @@ bool supplementShapes(onnx::GraphProto &graph,
                       const llvm::StringMap<const onnx::TypeProto *> &outer) {
   llvm::StringMap<const onnx::TypeProto *> types = outer;
   collectTypes(graph, types);
-  auto staticShape = [&](const std::string &name)
-      -> std::optional<SmallVector<int64_t>> {
+  auto staticShape =
+      [&](const std::string &name) -> std::optional<SmallVector<int64_t>> {
     auto it = types.find(name);
     if (it == types.end() || !it->second->has_tensor_type() ||
         !it->second->tensor_type().has_shape())
@@ -367,8 +365,8 @@ std::optional<std::vector<onnx::NodeProto>> FunctionExpander::expand(
     onnx::NodeProto copy;
     copy.set_op_type(inner.op_type());
     copy.set_domain(inner.domain());
-    copy.set_name(prefix + (inner.name().empty() ? inner.op_type()
-                                                 : inner.name()));
+    copy.set_name(prefix +
+                  (inner.name().empty() ? inner.op_type() : inner.name()));
     for (const std::string &in : inner.input())
       copy.add_input(renamed(in));
     for (const std::string &out : inner.output())
@@ -536,12 +534,12 @@ FailureOr<PreparedModel> mlir::hm::onnx_import::prepareModel(
     bool external = hasExternalData(model.graph());
     std::optional<std::string> error =
         checkModel(model, external ? path : std::string());
-    for (auto [output, original] : llvm::zip_equal(*graph.mutable_output(),
-                                                   declared))
+    for (auto [output, original] :
+         llvm::zip_equal(*graph.mutable_output(), declared))
       output = std::move(original);
     if (error)
-      return emitError(loc) << "the ONNX checker rejected the model: "
-                            << *error;
+      return emitError(loc)
+             << "the ONNX checker rejected the model: " << *error;
   }
 
   // Infer, fold, expand, until nothing changes: folding makes more shapes

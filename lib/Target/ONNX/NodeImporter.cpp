@@ -8,9 +8,9 @@ using namespace mlir::hm;
 using namespace mlir::hm::onnx_import;
 using onnx::TensorProto;
 
-NodeImporter::NodeImporter(ModelImporter &importer,
-                           const onnx::NodeProto &node, GraphScope &scope,
-                           OpBuilder &builder, int sinceVersion)
+NodeImporter::NodeImporter(ModelImporter &importer, const onnx::NodeProto &node,
+                           GraphScope &scope, OpBuilder &builder,
+                           int sinceVersion)
     : importer(importer), node(node), scope(scope), b(builder),
       loc(importer.nodeLocation(node)), sinceVersion(sinceVersion) {}
 
@@ -211,8 +211,7 @@ NodeImporter::getStrings(llvm::StringRef attrName) const {
                                   attr->strings().end());
 }
 
-const onnx::GraphProto *
-NodeImporter::getGraph(llvm::StringRef attrName) const {
+const onnx::GraphProto *NodeImporter::getGraph(llvm::StringRef attrName) const {
   const onnx::AttributeProto *attr = attribute(attrName);
   return attr && attr->has_g() ? &attr->g() : nullptr;
 }
@@ -220,8 +219,7 @@ NodeImporter::getGraph(llvm::StringRef attrName) const {
 FailureOr<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank,
                                                llvm::StringRef what) {
   if (axis < -rank || axis >= rank)
-    return emitError() << what << " " << axis
-                       << " is out of range for rank " << rank;
+    return emitError() << what << " " << axis << " is out of range for rank "
+                       << rank;
   return axis < 0 ? axis + rank : axis;
 }
-

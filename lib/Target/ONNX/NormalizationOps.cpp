@@ -65,15 +65,15 @@ LogicalResult convertSoftmax(NodeImporter &n) {
             return m.add(acc, m.exp(m.sub(in[0], in[1])));
           }),
       kept);
-  Value result = buildElementwise(
-      b, loc, {*x, max, sum}, *type,
-      [&](OpBuilder &nb, Location nl, ValueRange a) {
-        ScalarMath m(nb, nl, elementType);
-        Value shifted = m.sub(a[0], a[1]);
-        if (isLog)
-          return m.sub(shifted, m.log(a[2]));
-        return m.div(m.exp(shifted), a[2]);
-      });
+  Value result =
+      buildElementwise(b, loc, {*x, max, sum}, *type,
+                       [&](OpBuilder &nb, Location nl, ValueRange a) {
+                         ScalarMath m(nb, nl, elementType);
+                         Value shifted = m.sub(a[0], a[1]);
+                         if (isLog)
+                           return m.sub(shifted, m.log(a[2]));
+                         return m.div(m.exp(shifted), a[2]);
+                       });
   return n.setOutput(0, result);
 }
 
@@ -178,8 +178,8 @@ LogicalResult convertBatchNormalization(NodeImporter &n) {
       n.b, n.loc, operands, *type,
       [&](OpBuilder &b, Location loc, ValueRange a) {
         ScalarMath m(b, loc, elementType);
-        Value norm = m.div(m.sub(a[0], a[3]),
-                           m.sqrt(m.add(a[4], m.constant(epsilon))));
+        Value norm =
+            m.div(m.sub(a[0], a[3]), m.sqrt(m.add(a[4], m.constant(epsilon))));
         return m.add(m.mul(norm, a[1]), a[2]);
       });
   return n.setOutput(0, result);
@@ -204,21 +204,21 @@ std::pair<Value, Value> meanAndInvStdDev(OpBuilder &b, Location loc, Value x,
                        return ScalarMath(nb, nl, elementType).add(v, acc);
                      }),
       kept);
-  Value mean = buildElementwise(
-      b, loc, {sum}, keptType, [&](OpBuilder &nb, Location nl, ValueRange a) {
-        ScalarMath m(nb, nl, elementType);
-        return m.div(a[0], m.constant(count));
-      });
-  Value squares = reshapeTo(
-      b, loc,
-      buildReductionWithOperands(
-          b, loc, x, {mean}, dims, zero,
-          [&](OpBuilder &nb, Location nl, ValueRange in, Value acc) {
-            ScalarMath m(nb, nl, elementType);
-            Value c = m.sub(in[0], in[1]);
-            return m.add(acc, m.mul(c, c));
-          }),
-      kept);
+  Value mean = buildElementwise(b, loc, {sum}, keptType,
+                                [&](OpBuilder &nb, Location nl, ValueRange a) {
+                                  ScalarMath m(nb, nl, elementType);
+                                  return m.div(a[0], m.constant(count));
+                                });
+  Value squares =
+      reshapeTo(b, loc,
+                buildReductionWithOperands(
+                    b, loc, x, {mean}, dims, zero,
+                    [&](OpBuilder &nb, Location nl, ValueRange in, Value acc) {
+                      ScalarMath m(nb, nl, elementType);
+                      Value c = m.sub(in[0], in[1]);
+                      return m.add(acc, m.mul(c, c));
+                    }),
+                kept);
   Value invStdDev = buildElementwise(
       b, loc, {squares}, keptType,
       [&](OpBuilder &nb, Location nl, ValueRange a) {
@@ -245,18 +245,16 @@ LogicalResult convertLayerNormalization(NodeImporter &n) {
   if (stashType != 1 && stashType != n.inputDataType(0))
     return n.unsupported("stash_type " + dataTypeName(stashType));
   // Statistics in f32 (stash_type) when the input is narrower.
-  Type computeType =
-      stashType == 1 ? Type(b.getF32Type()) : Type(elementType);
+  Type computeType = stashType == 1 ? Type(b.getF32Type()) : Type(elementType);
   if (elementType.getIntOrFloatBitWidth() > 32)
     computeType = elementType;
   Value xc = *x;
   if (computeType != elementType)
-    xc = buildElementwise(b, loc, {*x},
-                          RankedTensorType::get(type->getShape(), computeType),
-                          [&](OpBuilder &nb, Location nl, ValueRange a) {
-                            return convertScalar(nb, nl, a[0], computeType,
-                                                 false, false);
-                          });
+    xc = buildElementwise(
+        b, loc, {*x}, RankedTensorType::get(type->getShape(), computeType),
+        [&](OpBuilder &nb, Location nl, ValueRange a) {
+          return convertScalar(nb, nl, a[0], computeType, false, false);
+        });
   SmallVector<int64_t> dims;
   for (int64_t d = *axis; d < rank; ++d)
     dims.push_back(d);
@@ -300,8 +298,8 @@ LogicalResult convertInstanceNormalization(NodeImporter &n) {
   SmallVector<int64_t> dims;
   for (int64_t d = 2; d < rank; ++d)
     dims.push_back(d);
-  auto [mean, invStdDev] = meanAndInvStdDev(n.b, n.loc, *x, dims,
-                                            n.getFloat("epsilon", 1e-5f));
+  auto [mean, invStdDev] =
+      meanAndInvStdDev(n.b, n.loc, *x, dims, n.getFloat("epsilon", 1e-5f));
   Type elementType = type->getElementType();
   Value result = buildElementwise(
       n.b, n.loc,
@@ -358,18 +356,18 @@ LogicalResult convertLRN(NodeImporter &n) {
           iterators,
           [&](OpBuilder &nb, Location nl, ValueRange args) {
             ScalarMath m(nb, nl, elementType);
-            linalg::YieldOp::create(
-                nb, nl, m.add(args[2], m.mul(args[0], args[0])));
+            linalg::YieldOp::create(nb, nl,
+                                    m.add(args[2], m.mul(args[0], args[0])));
           })
           .getResult(0);
   Value result = buildElementwise(
       b, loc, {*x, squares}, *type,
       [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
         ScalarMath m(nb, nl, elementType);
-        Value base = m.add(m.constant(bias),
-                           m.mul(m.constant(alpha / size), a[1]));
-        return m.div(a[0], math::PowFOp::create(nb, nl, base,
-                                                m.constant(beta)));
+        Value base =
+            m.add(m.constant(bias), m.mul(m.constant(alpha / size), a[1]));
+        return m.div(a[0],
+                     math::PowFOp::create(nb, nl, base, m.constant(beta)));
       });
   return n.setOutput(0, result);
 }

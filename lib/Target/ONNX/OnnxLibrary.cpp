@@ -16,8 +16,7 @@
 namespace mlir::hm::onnx_import {
 
 /// Runs `fn`, returning the message of whatever it throws.
-template <typename Fn>
-static std::optional<std::string> catchAll(Fn &&fn) {
+template <typename Fn> static std::optional<std::string> catchAll(Fn &&fn) {
   try {
     fn();
   } catch (const std::exception &e) {
@@ -64,8 +63,8 @@ bool schemaHasFunctionBody(const onnx::OpSchema &schema) {
   return schema.HasFunction() || schema.HasContextDependentFunction();
 }
 
-const onnx::AttributeProto *
-schemaAttributeDefault(const onnx::OpSchema &schema, const std::string &name) {
+const onnx::AttributeProto *schemaAttributeDefault(const onnx::OpSchema &schema,
+                                                   const std::string &name) {
   auto it = schema.attributes().find(name);
   if (it == schema.attributes().end() ||
       it->second.default_value.type() == onnx::AttributeProto::UNDEFINED)

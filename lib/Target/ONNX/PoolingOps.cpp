@@ -34,28 +34,24 @@ Value buildPooling(OpBuilder &b, Location loc, Value x, Value init,
   Type resultType = init.getType();
   if (isFloat && rank == 2) {
     if (kind == PoolKind::Max)
-      return linalg::PoolingNchwMaxOp::create(b, loc, TypeRange{resultType},
-                                              ValueRange{x, window},
-                                              ValueRange{init}, strides,
-                                              dilations)
+      return linalg::PoolingNchwMaxOp::create(
+                 b, loc, TypeRange{resultType}, ValueRange{x, window},
+                 ValueRange{init}, strides, dilations)
           .getResult(0);
-    return linalg::PoolingNchwSumOp::create(b, loc, TypeRange{resultType},
-                                            ValueRange{x, window},
-                                            ValueRange{init}, strides,
-                                            dilations)
+    return linalg::PoolingNchwSumOp::create(
+               b, loc, TypeRange{resultType}, ValueRange{x, window},
+               ValueRange{init}, strides, dilations)
         .getResult(0);
   }
   if (isFloat && rank == 1) {
     if (kind == PoolKind::Max)
-      return linalg::PoolingNcwMaxOp::create(b, loc, TypeRange{resultType},
-                                             ValueRange{x, window},
-                                             ValueRange{init}, strides,
-                                             dilations)
+      return linalg::PoolingNcwMaxOp::create(
+                 b, loc, TypeRange{resultType}, ValueRange{x, window},
+                 ValueRange{init}, strides, dilations)
           .getResult(0);
     return linalg::PoolingNcwSumOp::create(b, loc, TypeRange{resultType},
                                            ValueRange{x, window},
-                                           ValueRange{init}, strides,
-                                           dilations)
+                                           ValueRange{init}, strides, dilations)
         .getResult(0);
   }
   // Any rank: loops n, c, out[rank], k[rank].
@@ -142,8 +138,8 @@ LogicalResult convertMaxPool(NodeImporter &n) {
     high.push_back(pad + e);
   Value padded = padTensor(n.b, n.loc, *x, low, high, lowest);
   Value init = filledTensor(n.b, n.loc, type->getShape(), lowest);
-  return n.setOutput(0, buildPooling(n.b, n.loc, padded, init, *p,
-                                     PoolKind::Max, isUnsigned));
+  return n.setOutput(
+      0, buildPooling(n.b, n.loc, padded, init, *p, PoolKind::Max, isUnsigned));
 }
 
 LogicalResult convertAveragePool(NodeImporter &n) {
@@ -190,8 +186,7 @@ LogicalResult convertAveragePool(NodeImporter &n) {
     high.push_back(pad + e);
   Value padded = padTensor(n.b, n.loc, *x, low, high, zero);
   Value init = filledTensor(n.b, n.loc, type->getShape(), zero);
-  Value sum =
-      buildPooling(n.b, n.loc, padded, init, *p, PoolKind::Sum, false);
+  Value sum = buildPooling(n.b, n.loc, padded, init, *p, PoolKind::Sum, false);
 
   SmallVector<Value> operands = {sum};
   if (!uniform) {
@@ -255,12 +250,12 @@ LogicalResult convertGlobalPool(NodeImporter &n) {
         });
   Value init = isMax ? lowestValue(n.b, n.loc, elementType, false)
                      : scalarConstant(n.b, n.loc, elementType, 0);
-  Value reduced = buildReduction(
-      n.b, n.loc, source, dims, init,
-      [&](OpBuilder &b, Location loc, Value v, Value acc) {
-        ScalarMath m(b, loc, elementType);
-        return isMax ? m.max(v, acc) : m.add(v, acc);
-      });
+  Value reduced =
+      buildReduction(n.b, n.loc, source, dims, init,
+                     [&](OpBuilder &b, Location loc, Value v, Value acc) {
+                       ScalarMath m(b, loc, elementType);
+                       return isMax ? m.max(v, acc) : m.add(v, acc);
+                     });
   Value result = reshapeTo(n.b, n.loc, reduced, type->getShape());
   if (!isMax)
     result = buildElementwise(
@@ -268,8 +263,7 @@ LogicalResult convertGlobalPool(NodeImporter &n) {
         [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
           ScalarMath m(b, loc, elementType);
           if (isLp)
-            return math::PowFOp::create(b, loc, a[0],
-                                        m.constant(1.0 / pNorm));
+            return math::PowFOp::create(b, loc, a[0], m.constant(1.0 / pNorm));
           return m.div(a[0], m.constant(count));
         });
   return n.setOutput(0, result);
@@ -304,8 +298,7 @@ LogicalResult convertLpPool(NodeImporter &n) {
     high.push_back(pad + e);
   Value padded = padTensor(n.b, n.loc, powered, low, high, zero);
   Value init = filledTensor(n.b, n.loc, type->getShape(), zero);
-  Value sum =
-      buildPooling(n.b, n.loc, padded, init, *p, PoolKind::Sum, false);
+  Value sum = buildPooling(n.b, n.loc, padded, init, *p, PoolKind::Sum, false);
   Value result = buildElementwise(
       n.b, n.loc, {sum}, *type, [&](OpBuilder &b, Location loc, ValueRange a) {
         ScalarMath m(b, loc, elementType);

@@ -41,8 +41,8 @@ struct Activation {
       return m.select(m.gt(x, m.constant(alpha)), x, m.constant(0));
     if (name == "HardSigmoid")
       return m.max(m.constant(0),
-                   m.min(m.constant(1), m.add(m.mul(m.constant(alpha), x),
-                                              m.constant(beta))));
+                   m.min(m.constant(1),
+                         m.add(m.mul(m.constant(alpha), x), m.constant(beta))));
     if (name == "Affine")
       return m.add(m.mul(m.constant(alpha), x), m.constant(beta));
     if (name == "ScaledTanh")
@@ -64,7 +64,7 @@ struct RecurrentSpec {
   bool reverseOnly;
   SmallVector<Activation> activations; // per direction, `perDirection` each
   double clip = 0;
-  Value x; // [seq, batch, input] (layout 0)
+  Value x;                          // [seq, batch, input] (layout 0)
   SmallVector<Value> initialStates; // [dirs, batch, H] per state (h, c)
 };
 
@@ -103,8 +103,7 @@ readActivations(NodeImporter &n, ArrayRef<const char *> defaults,
             .Default({0, 0, false, false});
     bool known = llvm::is_contained(
         {"Sigmoid", "Tanh", "Relu", "LeakyRelu", "ThresholdedRelu",
-         "HardSigmoid", "Affine", "ScaledTanh", "Elu", "Softsign",
-         "Softplus"},
+         "HardSigmoid", "Affine", "ScaledTanh", "Elu", "Softsign", "Softplus"},
         llvm::StringRef(name));
     if (!known)
       return n.unsupported("activation '" + name + "'");
@@ -130,6 +129,15 @@ Value row(OpBuilder &b, Location loc, Value v, OpFoldResult index) {
     sizes.push_back(b.getIndexAttr(d));
   Value s = tensor::ExtractSliceOp::create(b, loc, v, offsets, sizes, strides);
   return reshapeTo(b, loc, s, shape.drop_front());
+}
+
+/// Elements [begin, begin + count) of a 1-D tensor.
+Value slice1D(OpBuilder &b, Location loc, Value v, int64_t begin,
+              int64_t count) {
+  return tensor::ExtractSliceOp::create(
+      b, loc, v, ArrayRef<OpFoldResult>{b.getIndexAttr(begin)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(count)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
 }
 
 /// Columns [begin, begin + count) of a 2-D tensor.
@@ -170,8 +178,7 @@ runDirection(OpBuilder &b, Location loc, const RecurrentSpec &spec,
         t);
   Value xt = row(inner, loc, projected, t);
   ValueRange args = forOp.getRegionIterArgs();
-  SmallVector<Value> next =
-      step(inner, loc, xt, args.drop_back(), dir);
+  SmallVector<Value> next = step(inner, loc, xt, args.drop_back(), dir);
   // Y[t] = h
   SmallVector<OpFoldResult> offsets = {t, inner.getIndexAttr(0),
                                        inner.getIndexAttr(0)};
@@ -180,8 +187,8 @@ runDirection(OpBuilder &b, Location loc, const RecurrentSpec &spec,
                                      inner.getIndexAttr(spec.hidden)};
   SmallVector<OpFoldResult> strides(3, inner.getIndexAttr(1));
   Value h3 = reshapeTo(inner, loc, next[0], {1, spec.batch, spec.hidden});
-  Value y = tensor::InsertSliceOp::create(inner, loc, h3, args.back(),
-                                          offsets, sizes, strides);
+  Value y = tensor::InsertSliceOp::create(inner, loc, h3, args.back(), offsets,
+                                          sizes, strides);
   next.push_back(y);
   scf::YieldOp::create(inner, loc, next);
   SmallVector<Value> finals(forOp.getResults().drop_back());
@@ -190,13 +197,12 @@ runDirection(OpBuilder &b, Location loc, const RecurrentSpec &spec,
 
 /// Imports an RNN-family node: `gates` blocks of H in W/R, `numStates`
 /// states (h, and c for LSTM), `step` the per-step update.
-LogicalResult convertRecurrent(NodeImporter &n, int64_t gates,
-                               int64_t numStates,
-                               ArrayRef<const char *> defaultActivations,
-                               llvm::function_ref<LogicalResult(
-                                   RecurrentSpec &, SmallVector<Value> &)>
-                                   extraInputs,
-                               StepFn step) {
+LogicalResult convertRecurrent(
+    NodeImporter &n, int64_t gates, int64_t numStates,
+    ArrayRef<const char *> defaultActivations,
+    llvm::function_ref<LogicalResult(RecurrentSpec &, SmallVector<Value> &)>
+        extraInputs,
+    StepFn step) {
   OpBuilder &b = n.b;
   Location loc = n.loc;
   FailureOr<Value> xIn = n.input(0), w = n.input(1), r = n.input(2);
@@ -233,9 +239,8 @@ LogicalResult convertRecurrent(NodeImporter &n, int64_t gates,
     const onnx::TensorProto *lens = n.constantInput(4);
     std::string error;
     auto values = lens ? tensorToInts(*lens, error) : std::nullopt;
-    if (!values || llvm::any_of(*values, [&](int64_t l) {
-          return l != spec.seq;
-        }))
+    if (!values ||
+        llvm::any_of(*values, [&](int64_t l) { return l != spec.seq; }))
       return n.unsupported("'sequence_lens' other than the full sequence "
                            "length for every batch entry");
   }
@@ -267,16 +272,13 @@ LogicalResult convertRecurrent(NodeImporter &n, int64_t gates,
   }
   SmallVector<Value> ys, finals[2];
   for (int64_t d = 0; d < spec.directions; ++d) {
-    Value wd = row(b, loc, *w, b.getIndexAttr(d));      // [G, I]
-    Value wt = transposeTensor(b, loc, wd, {1, 0});       // [I, G]
+    Value wd = row(b, loc, *w, b.getIndexAttr(d));  // [G, I]
+    Value wt = transposeTensor(b, loc, wd, {1, 0}); // [I, G]
     Value x2 = reshapeTo(b, loc, x, {spec.seq * spec.batch, spec.inputSize});
     Value init;
     if (bias) {
       Value bd = row(b, loc, bias, b.getIndexAttr(d)); // [2G]
-      Value wb = tensor::ExtractSliceOp::create(
-          b, loc, bd, getAsIndexOpFoldResult(b.getContext(), {0}),
-          getAsIndexOpFoldResult(b.getContext(), {G}),
-          getAsIndexOpFoldResult(b.getContext(), {1}));
+      Value wb = slice1D(b, loc, bd, 0, G);
       init = broadcastTo(b, loc, wb, {spec.seq * spec.batch, G});
     } else {
       init = filledTensor(b, loc, {spec.seq * spec.batch, G}, zero);
@@ -329,16 +331,12 @@ std::pair<Value, Value> recurrenceWeights(NodeImporter &n, int64_t d,
   OpBuilder &b = n.b;
   Location loc = n.loc;
   Value r = *n.input(2);
-  Value rT = transposeTensor(b, loc, row(b, loc, r, b.getIndexAttr(d)),
-                             {1, 0});
+  Value rT = transposeTensor(b, loc, row(b, loc, r, b.getIndexAttr(d)), {1, 0});
   Type elementType = elementTypeOf(r);
   Value rb;
   if (n.hasInput(3)) {
     Value bd = row(b, loc, *n.input(3), b.getIndexAttr(d));
-    rb = tensor::ExtractSliceOp::create(
-        b, loc, bd, getAsIndexOpFoldResult(b.getContext(), {G}),
-        getAsIndexOpFoldResult(b.getContext(), {G}),
-        getAsIndexOpFoldResult(b.getContext(), {1}));
+    rb = slice1D(b, loc, bd, G, G);
   } else {
     rb = filledTensor(b, loc, {G}, scalarConstant(b, loc, elementType, 0));
   }
@@ -422,12 +420,12 @@ LogicalResult convertGRU(NodeImporter &n) {
         Value z = gate(xz, hz), rg = gate(xr, hrr);
         Value candidateIn;
         if (linearBeforeReset) {
-          candidateIn = buildElementwise(
-              b, loc, {xh, rg, hh}, hType,
-              [](OpBuilder &nb, Location nl, ValueRange v) {
-                ScalarMath m(nb, nl, v[0].getType());
-                return m.add(v[0], m.mul(v[1], v[2]));
-              });
+          candidateIn =
+              buildElementwise(b, loc, {xh, rg, hh}, hType,
+                               [](OpBuilder &nb, Location nl, ValueRange v) {
+                                 ScalarMath m(nb, nl, v[0].getType());
+                                 return m.add(v[0], m.mul(v[1], v[2]));
+                               });
         } else {
           // (r * h) @ Rh^T + Rbh, the Rh block being the last H columns.
           Value rh = buildElementwise(
@@ -436,10 +434,7 @@ LogicalResult convertGRU(NodeImporter &n) {
                 return ScalarMath(nb, nl, v[0].getType()).mul(v[0], v[1]);
               });
           Value rhT = columns(b, loc, rT, 2 * H, H); // [H, H]
-          Value rbh = tensor::ExtractSliceOp::create(
-              b, loc, rb, getAsIndexOpFoldResult(b.getContext(), {2 * H}),
-              getAsIndexOpFoldResult(b.getContext(), {H}),
-              getAsIndexOpFoldResult(b.getContext(), {1}));
+          Value rbh = slice1D(b, loc, rb, 2 * H, H);
           Value init = buildElementwise(
               b, loc, {xh, rbh}, hType,
               [](OpBuilder &nb, Location nl, ValueRange v) {
@@ -478,9 +473,9 @@ LogicalResult convertLSTM(NodeImporter &n) {
               return failure();
             p = row(n.b, n.loc, *pv, n.b.getIndexAttr(d)); // [3H]
           } else {
-            p = filledTensor(n.b, n.loc, {3 * spec.hidden},
-                             scalarConstant(n.b, n.loc,
-                                            elementTypeOf(spec.x), 0));
+            p = filledTensor(
+                n.b, n.loc, {3 * spec.hidden},
+                scalarConstant(n.b, n.loc, elementTypeOf(spec.x), 0));
           }
           peepholes.push_back(p);
         }
@@ -507,13 +502,8 @@ LogicalResult convertLSTM(NodeImporter &n) {
               gf = columns(b, loc, gates, 2 * H, H),
               gc = columns(b, loc, gates, 3 * H, H);
         Value p = peepholes[d];
-        auto slice1D = [&](int64_t begin) -> Value {
-          return tensor::ExtractSliceOp::create(
-              b, loc, p, getAsIndexOpFoldResult(b.getContext(), {begin}),
-              getAsIndexOpFoldResult(b.getContext(), {H}),
-              getAsIndexOpFoldResult(b.getContext(), {1}));
-        };
-        Value pi = slice1D(0), po = slice1D(H), pf = slice1D(2 * H);
+        Value pi = slice1D(b, loc, p, 0, H), po = slice1D(b, loc, p, H, H),
+              pf = slice1D(b, loc, p, 2 * H, H);
         // C = f * C' + i * g
         Value cNext = buildElementwise(
             b, loc, {gi, gf, gc, c, pi, pf}, hType,

@@ -21,8 +21,8 @@ namespace {
 
 /// The reduced dimensions of a Reduce* node (attribute or input `axes`);
 /// nullopt means "leave the input as it is" (noop_with_empty_axes).
-FailureOr<std::optional<SmallVector<int64_t>>>
-reducedDims(NodeImporter &n, int64_t rank) {
+FailureOr<std::optional<SmallVector<int64_t>>> reducedDims(NodeImporter &n,
+                                                           int64_t rank) {
   SmallVector<int64_t> axes;
   if (n.hasInput(1)) {
     FailureOr<SmallVector<int64_t>> v = n.constantInts(1, "axes");
@@ -141,12 +141,12 @@ LogicalResult convertArgMaxMin(NodeImporter &n) {
       outExprs.push_back(getAffineDimExpr(d, context));
     }
   }
-  Value bestInit = filledTensor(
-      b, loc, reducedShape,
-      isMax ? lowestValue(b, loc, elementType, isUnsigned)
-            : highestValue(b, loc, elementType, isUnsigned));
-  Value indexInit = filledTensor(
-      b, loc, reducedShape, scalarConstant(b, loc, b.getI64Type(), 0));
+  Value bestInit =
+      filledTensor(b, loc, reducedShape,
+                   isMax ? lowestValue(b, loc, elementType, isUnsigned)
+                         : highestValue(b, loc, elementType, isUnsigned));
+  Value indexInit = filledTensor(b, loc, reducedShape,
+                                 scalarConstant(b, loc, b.getI64Type(), 0));
   AffineMap outMap = AffineMap::get(rank, 0, outExprs, context);
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{bestInit.getType(), indexInit.getType()},
@@ -160,8 +160,8 @@ LogicalResult convertArgMaxMin(NodeImporter &n) {
                              : (last ? m.le(v, best) : m.lt(v, best));
         if (m.isFloat) {
           // NaN wins (numpy), the first one unless select_last_index.
-          Value vNaN = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::UNO,
-                                             v, v);
+          Value vNaN =
+              arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::UNO, v, v);
           Value bestNaN = arith::CmpFOp::create(
               nb, nl, arith::CmpFPredicate::UNO, best, best);
           Value takeNaN =
@@ -179,23 +179,21 @@ LogicalResult convertArgMaxMin(NodeImporter &n) {
         }
         Value index = arith::IndexCastOp::create(
             nb, nl, nb.getI64Type(), linalg::IndexOp::create(nb, nl, *axis));
-        linalg::YieldOp::create(
-            nb, nl,
-            ValueRange{m.select(better, v, best),
-                       m.select(better, index, bestIndex)});
+        linalg::YieldOp::create(nb, nl,
+                                ValueRange{m.select(better, v, best),
+                                           m.select(better, index, bestIndex)});
       });
-  return n.setOutput(
-      0, reshapeTo(b, loc, generic.getResult(1), type->getShape()));
+  return n.setOutput(0,
+                     reshapeTo(b, loc, generic.getResult(1), type->getShape()));
 }
 
 } // namespace
 
 void mlir::hm::onnx_import::populateReductionConverters(
     ConverterMap &converters) {
-  for (const char *op :
-       {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd",
-        "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp",
-        "ReduceSumSquare"})
+  for (const char *op : {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin",
+                         "ReduceProd", "ReduceL1", "ReduceL2", "ReduceLogSum",
+                         "ReduceLogSumExp", "ReduceSumSquare"})
     converters[op] = convertReduce;
   converters["ArgMax"] = convertArgMaxMin;
   converters["ArgMin"] = convertArgMaxMin;

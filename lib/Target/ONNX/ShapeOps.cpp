@@ -83,10 +83,9 @@ LogicalResult convertDropout(NodeImporter &n) {
     FailureOr<RankedTensorType> maskType = n.outputType(1);
     if (failed(maskType))
       return failure();
-    Value trueValue =
-        scalarConstant(n.b, n.loc, maskType->getElementType(), 1);
-    return n.setOutput(1, filledTensor(n.b, n.loc, maskType->getShape(),
-                                       trueValue));
+    Value trueValue = scalarConstant(n.b, n.loc, maskType->getElementType(), 1);
+    return n.setOutput(
+        1, filledTensor(n.b, n.loc, maskType->getShape(), trueValue));
   }
   return success();
 }
@@ -105,8 +104,8 @@ LogicalResult convertReshapeLike(NodeImporter &n) {
   FailureOr<RankedTensorType> type = n.outputType(0);
   if (failed(x) || failed(type))
     return failure();
-  if (type->getNumElements() != cast<RankedTensorType>(x->getType())
-                                    .getNumElements())
+  if (type->getNumElements() !=
+      cast<RankedTensorType>(x->getType()).getNumElements())
     return n.emitError() << "cannot reshape " << x->getType() << " to "
                          << *type;
   return n.setOutput(0, reshapeTo(n.b, n.loc, *x, type->getShape()));
@@ -125,8 +124,8 @@ LogicalResult convertTranspose(NodeImporter &n) {
       perm.push_back(i);
   }
   if (static_cast<int64_t>(perm.size()) != rank)
-    return n.emitError() << "perm has " << perm.size()
-                         << " entries for a rank-" << rank << " input";
+    return n.emitError() << "perm has " << perm.size() << " entries for a rank-"
+                         << rank << " input";
   SmallVector<bool> seen(rank, false);
   for (int64_t &p : perm) {
     FailureOr<int64_t> axis = n.normalizeAxis(p, rank, "perm entry");
@@ -159,11 +158,10 @@ LogicalResult convertShapeOrSize(NodeImporter &n) {
     for (int64_t i = start; i < end; ++i)
       values.push_back(shape[i]);
   }
-  onnx::TensorProto tensor = makeIntTensor(
-      onnx::TensorProto::INT64, type->getShape(), values);
+  onnx::TensorProto tensor =
+      makeIntTensor(onnx::TensorProto::INT64, type->getShape(), values);
   tensor.set_name(n.node.output(0));
-  n.scope.constants[n.node.output(0)] =
-      n.importer.ownTensor(std::move(tensor));
+  n.scope.constants[n.node.output(0)] = n.importer.ownTensor(std::move(tensor));
   return success();
 }
 
@@ -198,8 +196,8 @@ LogicalResult convertRange(NodeImporter &n) {
   if (failed(s) || failed(l) || failed(d))
     return failure();
   if ((*d)[0] == 0 ||
-      std::max<int64_t>(0, static_cast<int64_t>(std::ceil(
-                               ((*l)[0] - (*s)[0]) / (*d)[0]))) !=
+      std::max<int64_t>(
+          0, static_cast<int64_t>(std::ceil(((*l)[0] - (*s)[0]) / (*d)[0]))) !=
           type->getShape()[0])
     return n.emitError() << "the range's length disagrees with its type";
   bool isUnsigned = isUnsignedIntDataType(n.inputDataType(0));
@@ -208,8 +206,8 @@ LogicalResult convertRange(NodeImporter &n) {
       [&](OpBuilder &b, Location loc, ValueRange args, ValueRange indices) {
         Type elementType = type->getElementType();
         ScalarMath m(b, loc, elementType, isUnsigned);
-        Value i = arith::IndexCastOp::create(b, loc, b.getI64Type(),
-                                             indices[0]);
+        Value i =
+            arith::IndexCastOp::create(b, loc, b.getI64Type(), indices[0]);
         i = convertScalar(b, loc, i, elementType, false, isUnsigned);
         return m.add(args[0], m.mul(i, args[1]));
       });

@@ -36,8 +36,8 @@ getTensorBytes(const onnx::TensorProto &tensor, llvm::StringRef directory,
                std::string &storage, std::string &error);
 
 /// The elements of an integer or bool tensor.
-std::optional<SmallVector<int64_t>> tensorToInts(const onnx::TensorProto &tensor,
-                                                 std::string &error);
+std::optional<SmallVector<int64_t>>
+tensorToInts(const onnx::TensorProto &tensor, std::string &error);
 
 /// The elements of a numeric tensor as doubles.
 std::optional<SmallVector<double>>

@@ -19,16 +19,15 @@ using namespace mlir::hm::onnx_import;
 namespace {
 
 /// A float-only unary operator `fn(x)`.
-template <typename Fn>
-LogicalResult floatUnary(NodeImporter &n, Fn fn) {
+template <typename Fn> LogicalResult floatUnary(NodeImporter &n, Fn fn) {
   if (failed(requireFloat(n)))
     return failure();
-  return convertElementwise(n, [&](ScalarMath &m, ValueRange a) { return fn(m, a[0]); });
+  return convertElementwise(
+      n, [&](ScalarMath &m, ValueRange a) { return fn(m, a[0]); });
 }
 
 /// A unary math-dialect operation.
-template <typename OpTy>
-LogicalResult mathUnary(NodeImporter &n) {
+template <typename OpTy> LogicalResult mathUnary(NodeImporter &n) {
   return floatUnary(n, [](ScalarMath &m, Value x) -> Value {
     return OpTy::create(m.b, m.loc, x);
   });
@@ -56,8 +55,7 @@ LogicalResult convertPRelu(NodeImporter &n) {
 LogicalResult convertElu(NodeImporter &n) {
   double alpha = n.getFloat("alpha", 1.0f);
   return floatUnary(n, [&](ScalarMath &m, Value x) {
-    Value negative =
-        m.mul(m.constant(alpha), m.sub(m.exp(x), m.constant(1)));
+    Value negative = m.mul(m.constant(alpha), m.sub(m.exp(x), m.constant(1)));
     return m.select(m.lt(x, m.constant(0)), negative, x);
   });
 }
@@ -66,8 +64,8 @@ LogicalResult convertSelu(NodeImporter &n) {
   double alpha = n.getFloat("alpha", 1.67326319217681884765625f);
   double gamma = n.getFloat("gamma", 1.05070102214813232421875f);
   return floatUnary(n, [&](ScalarMath &m, Value x) {
-    Value negative = m.sub(m.mul(m.constant(alpha), m.exp(x)),
-                           m.constant(alpha));
+    Value negative =
+        m.sub(m.mul(m.constant(alpha), m.exp(x)), m.constant(alpha));
     Value y = m.select(m.le(x, m.constant(0)), negative, x);
     return m.mul(m.constant(gamma), y);
   });
@@ -127,15 +125,13 @@ LogicalResult convertShrink(NodeImporter &n) {
     Value x = a[0];
     Value low = m.lt(x, m.constant(-lambd)), high = m.gt(x, m.constant(lambd));
     return m.select(low, m.add(x, m.constant(bias)),
-                    m.select(high, m.sub(x, m.constant(bias)),
-                             m.constant(0)));
+                    m.select(high, m.sub(x, m.constant(bias)), m.constant(0)));
   });
 }
 
 /// The scale / zero point of (De)QuantizeLinear as operands broadcasting
 /// along `axis` (per-axis quantization) or as scalars.
-FailureOr<Value> quantizationParam(NodeImporter &n, unsigned i,
-                                   int64_t rank) {
+FailureOr<Value> quantizationParam(NodeImporter &n, unsigned i, int64_t rank) {
   FailureOr<Value> v = n.input(i);
   if (failed(v))
     return failure();
@@ -179,8 +175,8 @@ LogicalResult convertQuantizeLinear(NodeImporter &n) {
         ScalarMath m(b, loc, a[0].getType());
         Value q = math::RoundEvenOp::create(b, loc, m.div(a[0], a[1]));
         if (a.size() > 2)
-          q = m.add(q, convertScalar(b, loc, a[2], q.getType(), isUnsigned,
-                                     false));
+          q = m.add(
+              q, convertScalar(b, loc, a[2], q.getType(), isUnsigned, false));
         q = m.max(q, m.constant(isUnsigned ? 0 : -128));
         q = m.min(q, m.constant(isUnsigned ? 255 : 127));
         return convertScalar(b, loc, q, type->getElementType(), false,
@@ -221,17 +217,18 @@ LogicalResult convertDequantizeLinear(NodeImporter &n) {
 }
 
 LogicalResult convertReciprocal(NodeImporter &n) {
-  return floatUnary(n, [](ScalarMath &m, Value x) {
-    return m.div(m.constant(1), x);
-  });
+  return floatUnary(
+      n, [](ScalarMath &m, Value x) { return m.div(m.constant(1), x); });
 }
 
 LogicalResult convertAbs(NodeImporter &n) {
-  return convertElementwise(n, [](ScalarMath &m, ValueRange a) { return m.abs(a[0]); });
+  return convertElementwise(
+      n, [](ScalarMath &m, ValueRange a) { return m.abs(a[0]); });
 }
 
 LogicalResult convertNeg(NodeImporter &n) {
-  return convertElementwise(n, [](ScalarMath &m, ValueRange a) { return m.neg(a[0]); });
+  return convertElementwise(
+      n, [](ScalarMath &m, ValueRange a) { return m.neg(a[0]); });
 }
 
 LogicalResult convertSign(NodeImporter &n) {
@@ -242,8 +239,8 @@ LogicalResult convertSign(NodeImporter &n) {
     if (!m.isFloat)
       return s;
     // NaN stays NaN.
-    Value isNaN = arith::CmpFOp::create(m.b, m.loc, arith::CmpFPredicate::UNO,
-                                        x, x);
+    Value isNaN =
+        arith::CmpFOp::create(m.b, m.loc, arith::CmpFPredicate::UNO, x, x);
     return m.select(isNaN, x, s);
   });
 }
@@ -265,8 +262,8 @@ LogicalResult convertIsInf(NodeImporter &n) {
   bool positive = n.getInt("detect_positive", 1) != 0;
   return floatUnary(n, [&](ScalarMath &m, Value x) -> Value {
     Value inf = m.constant(INFINITY);
-    Value isPos = arith::CmpFOp::create(m.b, m.loc, arith::CmpFPredicate::OEQ,
-                                        x, inf);
+    Value isPos =
+        arith::CmpFOp::create(m.b, m.loc, arith::CmpFPredicate::OEQ, x, inf);
     Value isNeg = arith::CmpFOp::create(m.b, m.loc, arith::CmpFPredicate::OEQ,
                                         x, m.neg(inf));
     Value none = scalarConstant(m.b, m.loc, m.b.getI1Type(), 0);

@@ -1,4 +1,5 @@
-//===- Windows.h - Sliding-window parameters of Conv and pooling -*- C++ -*-===//
+//===- Windows.h - Sliding-window parameters of Conv and pooling -*- C++
+//-*-===//
 //
 // kernel_shape, strides, dilations and pads (or auto_pad) of Conv,
 // ConvTranspose and the pooling operators, validated and normalized, and
@@ -31,10 +32,9 @@ FailureOr<WindowParams> readWindowParams(NodeImporter &n,
 /// [M, C / groups, kernel...], optional `bias` [M], to `resultType`
 /// [N, M, out...]. Uses the linalg named convolutions where one fits and a
 /// linalg.generic otherwise.
-Value buildConvolution(OpBuilder &b, Location loc, Value x, Value w,
-                       Value bias, ArrayRef<int64_t> strides,
-                       ArrayRef<int64_t> dilations, int64_t groups,
-                       RankedTensorType resultType);
+Value buildConvolution(OpBuilder &b, Location loc, Value x, Value w, Value bias,
+                       ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                       int64_t groups, RankedTensorType resultType);
 
 } // namespace mlir::hm::onnx_import
 
