@@ -8,7 +8,7 @@ with open(sys.argv[1], encoding="utf-8", errors="replace") as log:
     for line in log:
         match = re.match(r"\s+(Passed|Failed|Unsupported|Unresolved|Timed Out|"
                          r"Expectedly Failed|Unexpectedly Passed|Excluded|"
-                         r"Skipped)\s*: (\d+)", line)
+                         r"Skipped)\s*:\s*(\d+)", line)
         if match:
             counts[match.group(1)] = int(match.group(2))
 
