@@ -523,7 +523,7 @@ mlir::hm::onnx_import::evaluateNode(const onnx::NodeProto &node, int64_t opset,
     });
     return result;
   }
-  if (op == "ConstTensorantOfShape") {
+  if (op == "ConstantOfShape") {
     SmallVector<int64_t> shape = toInts(*in[0]);
     result.dataType = TensorProto::FLOAT;
     double value = 0;

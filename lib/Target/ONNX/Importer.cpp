@@ -348,9 +348,32 @@ ModelImporter::importGraphBody(const onnx::GraphProto &graph, GraphScope &scope,
         return failure();
 
     NodeImporter importer(*this, node, scope, builder, sinceVersion);
-    builder.setInsertionPointToEnd(builder.getInsertionBlock());
+    Block *block = builder.getInsertionBlock();
+    builder.setInsertionPointToEnd(block);
+    Operation *last = block->empty() ? nullptr : &block->back();
     if (failed(it->second(importer)))
       return failure();
+    // The node's operations must verify: operand shapes that ONNX's shape
+    // inference let through (an inconsistent model) end here, attributed to
+    // the node rather than found later as an invalid module.
+    for (Operation &op : llvm::make_range(
+             last ? std::next(last->getIterator()) : block->begin(),
+             block->end())) {
+      std::string message;
+      {
+        ScopedDiagnosticHandler capture(context, [&](Diagnostic &diag) {
+          if (message.empty() && diag.getSeverity() == DiagnosticSeverity::Error)
+            message = diag.str();
+          return success();
+        });
+        if (succeeded(verify(&op)))
+          continue;
+      }
+      return emitError(loc) << "'" << node.op_type() << "' node '" << nodeName
+                            << "': its operands do not fit together (an "
+                               "inconsistent model?): "
+                            << op.getName() << ": " << message;
+    }
     for (const std::string &out : node.output())
       if (!out.empty() && !scope.values.count(out) &&
           !scope.constants.count(out))

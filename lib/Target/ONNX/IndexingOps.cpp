@@ -78,6 +78,8 @@ DimTaps computeTaps(const ResizeMode &m, int64_t in, int64_t out, double scale,
                          : x * (roiEnd - roiStart) * (in - 1) / (outWidth - 1);
       xo += roiStart * (in - 1);
       valid = !(xo < 0 || xo > in - 1);
+    } else if (c == "tf_half_pixel_for_nn") {
+      xo = (x + 0.5) / scale;
     } else if (c == "pytorch_half_pixel") {
       xo = outWidth == 1 ? -0.5 : (x + 0.5) / scale - 0.5;
     } else {
@@ -230,7 +232,8 @@ LogicalResult convertResize(NodeImporter &n) {
   if (m.mode != "nearest" && m.mode != "linear" && m.mode != "cubic")
     return n.unsupported("mode '" + m.mode + "'");
   if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners",
-                           "asymmetric", "tf_crop_and_resize"},
+                           "asymmetric", "tf_crop_and_resize",
+                           "tf_half_pixel_for_nn"},
                           llvm::StringRef(m.coordinates)))
     return n.unsupported("coordinate_transformation_mode '" + m.coordinates +
                          "'");

@@ -141,11 +141,11 @@ LogicalResult NodeImporter::setOutput(unsigned i, Value value) {
       if (mismatch) {
         FailureOr<RankedTensorType> inferred = outputType(i);
         InFlightDiagnostic diag = emitError();
-        diag << "internal error: output '" << outputName
-             << "' was converted to " << produced;
+        diag << "output '" << outputName << "' is computed as " << produced;
         if (succeeded(inferred))
-          diag << " but ONNX infers " << *inferred;
-        return diag;
+          diag << " but the model declares or ONNX infers " << *inferred;
+        return diag << " (an inconsistent model, or an internal error of "
+                       "the importer)";
       }
     }
   }

@@ -143,9 +143,11 @@ Value perChannel(OpBuilder &b, Location loc, Value v, int64_t rank) {
   return reshapeTo(b, loc, v, shape);
 }
 
+LogicalResult batchNormTraining(NodeImporter &n);
+
 LogicalResult convertBatchNormalization(NodeImporter &n) {
   if (n.getInt("training_mode", 0) != 0)
-    return n.unsupported("training_mode = 1 (only inference is supported)");
+    return batchNormTraining(n);
   if (n.sinceVersion < 9 && n.getInt("spatial", 1) == 0)
     return n.unsupported("spatial = 0");
   if (n.sinceVersion < 7 && n.getInt("is_test", 0) == 0)
@@ -185,10 +187,9 @@ LogicalResult convertBatchNormalization(NodeImporter &n) {
   return n.setOutput(0, result);
 }
 
-/// mean and 1/sqrt(var + epsilon) of `x` over `dims`, both keepdims-shaped.
-std::pair<Value, Value> meanAndInvStdDev(OpBuilder &b, Location loc, Value x,
-                                         ArrayRef<int64_t> dims,
-                                         double epsilon) {
+/// mean and (population) variance of `x` over `dims`, keepdims-shaped.
+std::pair<Value, Value> meanAndVariance(OpBuilder &b, Location loc, Value x,
+                                        ArrayRef<int64_t> dims) {
   Type elementType = elementTypeOf(x);
   ArrayRef<int64_t> shape = shapeOf(x);
   SmallVector<int64_t> kept = keepDimsShape(shape, dims);
@@ -219,14 +220,85 @@ std::pair<Value, Value> meanAndInvStdDev(OpBuilder &b, Location loc, Value x,
                       return m.add(acc, m.mul(c, c));
                     }),
                 kept);
-  Value invStdDev = buildElementwise(
+  Value variance = buildElementwise(
       b, loc, {squares}, keptType,
       [&](OpBuilder &nb, Location nl, ValueRange a) {
         ScalarMath m(nb, nl, elementType);
-        Value var = m.div(a[0], m.constant(count));
-        return m.div(m.constant(1), m.sqrt(m.add(var, m.constant(epsilon))));
+        return m.div(a[0], m.constant(count));
+      });
+  return {mean, variance};
+}
+
+/// mean and 1/sqrt(var + epsilon) of `x` over `dims`, both keepdims-shaped.
+std::pair<Value, Value> meanAndInvStdDev(OpBuilder &b, Location loc, Value x,
+                                         ArrayRef<int64_t> dims,
+                                         double epsilon) {
+  auto [mean, variance] = meanAndVariance(b, loc, x, dims);
+  Type elementType = elementTypeOf(x);
+  Value invStdDev = buildElementwise(
+      b, loc, {variance}, cast<RankedTensorType>(variance.getType()),
+      [&](OpBuilder &nb, Location nl, ValueRange a) {
+        ScalarMath m(nb, nl, elementType);
+        return m.div(m.constant(1), m.sqrt(m.add(a[0], m.constant(epsilon))));
       });
   return {mean, invStdDev};
+}
+
+/// BatchNormalization with training_mode = 1 (opset 14+): normalizes with
+/// the batch statistics and updates the running ones with `momentum`.
+LogicalResult batchNormTraining(NodeImporter &n) {
+  FailureOr<RankedTensorType> type = n.outputType(0);
+  SmallVector<Value> in;
+  for (unsigned i = 0; i < 5; ++i) {
+    FailureOr<Value> v = n.input(i);
+    if (failed(v))
+      return failure();
+    in.push_back(*v);
+  }
+  if (failed(type))
+    return failure();
+  OpBuilder &b = n.b;
+  Location loc = n.loc;
+  int64_t rank = type->getRank();
+  int64_t channels = type->getShape()[1];
+  SmallVector<int64_t> dims = {0};
+  for (int64_t d = 2; d < rank; ++d)
+    dims.push_back(d);
+  auto [mean, variance] = meanAndVariance(b, loc, in[0], dims);
+  double epsilon = n.getFloat("epsilon", 1e-5f);
+  double momentum = n.getFloat("momentum", 0.9f);
+  Type elementType = type->getElementType();
+  Value y = buildElementwise(
+      b, loc,
+      {in[0], mean, variance, perChannel(b, loc, in[1], rank),
+       perChannel(b, loc, in[2], rank)},
+      *type, [&](OpBuilder &nb, Location nl, ValueRange a) {
+        ScalarMath m(nb, nl, elementType);
+        Value norm = m.div(m.sub(a[0], a[1]),
+                           m.sqrt(m.add(a[2], m.constant(epsilon))));
+        return m.add(m.mul(norm, a[3]), a[4]);
+      });
+  if (failed(n.setOutput(0, y)))
+    return failure();
+  // running = input * momentum + batch * (1 - momentum)
+  auto channelType = RankedTensorType::get({channels}, elementType);
+  for (auto [i, batch, input] :
+       llvm::enumerate(ArrayRef<Value>{mean, variance},
+                       ArrayRef<Value>{in[3], in[4]})) {
+    if (!n.hasOutput(1 + i))
+      continue;
+    Value flat = reshapeTo(b, loc, batch, {channels});
+    Value running = buildElementwise(
+        b, loc, {input, flat}, channelType,
+        [&](OpBuilder &nb, Location nl, ValueRange a) {
+          ScalarMath m(nb, nl, elementType);
+          return m.add(m.mul(a[0], m.constant(momentum)),
+                       m.mul(a[1], m.constant(1 - momentum)));
+        });
+    if (failed(n.setOutput(1 + i, running)))
+      return failure();
+  }
+  return success();
 }
 
 LogicalResult convertLayerNormalization(NodeImporter &n) {

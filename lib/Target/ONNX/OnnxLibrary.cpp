@@ -11,7 +11,16 @@
 #include "onnx/defs/schema.h"
 #include "onnx/shape_inference/implementation.h"
 
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
 #include <exception>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
 
 namespace mlir::hm::onnx_import {
 
@@ -28,9 +37,47 @@ template <typename Fn> static std::optional<std::string> catchAll(Fn &&fn) {
   return std::nullopt;
 }
 
+/// Runs `fn` in a forked child first: ONNX 1.12's shape inference and
+/// checker dereference out-of-range indices on some invalid models (e.g. an
+/// out-of-range `axis`) and crash, which no exception handler catches. When
+/// the child dies from a signal, that is reported as an error; otherwise
+/// `fn` runs here. Only called while the process is single-threaded (before
+/// any MLIR multithreading), so forking is safe; the child shares the
+/// parent's memory copy-on-write and costs little.
+template <typename Fn>
+static std::optional<std::string> isolated(const char *what, Fn &&fn) {
+#if defined(__unix__) || defined(__APPLE__)
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    // Die quietly: the parent reports. No LLVM crash handler, no output.
+    for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT})
+      std::signal(sig, SIG_DFL);
+    int devNull = open("/dev/null", O_WRONLY);
+    if (devNull >= 0) {
+      dup2(devNull, STDOUT_FILENO);
+      dup2(devNull, STDERR_FILENO);
+    }
+    std::optional<std::string> error = catchAll(fn);
+    _exit(error ? 1 : 0);
+  }
+  if (pid > 0) {
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFSIGNALED(status))
+      return std::string(what) + " crashed on this model (signal " +
+             std::to_string(WTERMSIG(status)) +
+             "): ONNX 1.12 does that on some invalid models, e.g. with an "
+             "out-of-range 'axis' attribute";
+  }
+#endif
+  return catchAll(fn);
+}
+
 std::optional<std::string> checkModel(const onnx::ModelProto &model,
                                       const std::string &modelPath) {
-  return catchAll([&] {
+  return isolated("ONNX's checker", [&] {
     if (modelPath.empty())
       onnx::checker::check_model(model);
     else
@@ -39,7 +86,7 @@ std::optional<std::string> checkModel(const onnx::ModelProto &model,
 }
 
 std::optional<std::string> inferShapes(onnx::ModelProto &model) {
-  return catchAll([&] {
+  return isolated("ONNX's shape inference", [&] {
     // Types are not checked against the schemas: exporters emit e.g. int64
     // Constants at opsets whose Constant allowed floats only, and ONNX's
     // own Python API accepts them.
@@ -76,7 +123,7 @@ std::optional<std::string>
 buildFunctionBody(const onnx::OpSchema &schema, const onnx::NodeProto &node,
                   const std::vector<onnx::TypeProto> &inputTypes,
                   onnx::FunctionProto &body) {
-  return catchAll([&] {
+  return isolated("ONNX's function builder", [&] {
     if (schema.HasFunction()) {
       const onnx::FunctionProto *function = schema.GetFunction();
       if (!function)

@@ -12,6 +12,7 @@
 #include "Tensors.h"
 #include "Windows.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 
@@ -113,10 +114,94 @@ FailureOr<WindowParams> poolWindow(NodeImporter &n, Value x,
   return p;
 }
 
+/// MaxPool's values and Indices: a generic with two outputs over the
+/// window; the index is the flat position of the (first) maximum in the
+/// unpadded input, row-major (storage_order 0) or with the two spatial dims
+/// swapped (storage_order 1).
+LogicalResult maxPoolWithIndices(NodeImporter &n, Value x, Value padded,
+                                 const WindowParams &p, RankedTensorType type,
+                                 bool isUnsigned) {
+  OpBuilder &b = n.b;
+  Location loc = n.loc;
+  ArrayRef<int64_t> inShape = shapeOf(x);
+  int64_t rank = p.kernel.size();
+  bool columnMajor = n.getInt("storage_order", 0) != 0;
+  if (columnMajor && rank != 2)
+    return n.unsupported("storage_order = 1 with " + std::to_string(rank) +
+                         " spatial dims");
+  FailureOr<RankedTensorType> indexType = n.outputType(1);
+  if (failed(indexType))
+    return failure();
+  Type elementType = type.getElementType();
+  MLIRContext *context = b.getContext();
+  int64_t numLoops = 2 + 2 * rank;
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  SmallVector<AffineExpr> xExprs = {d(0), d(1)}, outExprs = {d(0), d(1)},
+                          windowExprs;
+  for (int64_t i = 0; i < rank; ++i) {
+    xExprs.push_back(d(2 + i) * p.strides[i] + d(2 + rank + i) * p.dilations[i]);
+    outExprs.push_back(d(2 + i));
+    windowExprs.push_back(d(2 + rank + i));
+  }
+  AffineMap outMap = AffineMap::get(numLoops, 0, outExprs, context);
+  SmallVector<utils::IteratorType> iterators(2 + rank,
+                                             utils::IteratorType::parallel);
+  iterators.append(rank, utils::IteratorType::reduction);
+  Value window = emptyTensor(b, loc, p.kernel, elementType);
+  Value values = filledTensor(b, loc, type.getShape(),
+                              lowestValue(b, loc, elementType, isUnsigned));
+  Value indices = filledTensor(b, loc, indexType->getShape(),
+                               scalarConstant(b, loc, b.getI64Type(), 0));
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{values.getType(), indices.getType()},
+      ValueRange{padded, window}, ValueRange{values, indices},
+      SmallVector<AffineMap>{AffineMap::get(numLoops, 0, xExprs, context),
+                             AffineMap::get(numLoops, 0, windowExprs, context),
+                             outMap, outMap},
+      iterators, [&](OpBuilder &nb, Location nl, ValueRange args) {
+        ScalarMath m(nb, nl, elementType, isUnsigned);
+        Type i64 = nb.getI64Type();
+        auto index = [&](int64_t dim) -> Value {
+          return arith::IndexCastOp::create(
+              nb, nl, i64, linalg::IndexOp::create(nb, nl, dim));
+        };
+        auto cst = [&](int64_t v) { return scalarConstant(nb, nl, i64, v); };
+        // Position in the unpadded input, per spatial dim.
+        SmallVector<Value> pos;
+        for (int64_t i = 0; i < rank; ++i) {
+          Value o = arith::MulIOp::create(nb, nl, index(2 + i),
+                                          cst(p.strides[i]));
+          Value k = arith::MulIOp::create(nb, nl, index(2 + rank + i),
+                                          cst(p.dilations[i]));
+          pos.push_back(arith::SubIOp::create(
+              nb, nl, arith::AddIOp::create(nb, nl, o, k),
+              cst(p.padBegin[i])));
+        }
+        SmallVector<int64_t> sizes(inShape.drop_front(2));
+        if (columnMajor) {
+          std::swap(pos[0], pos[1]);
+          std::swap(sizes[0], sizes[1]);
+        }
+        Value flat = arith::AddIOp::create(
+            nb, nl, arith::MulIOp::create(nb, nl, index(0), cst(inShape[1])),
+            index(1));
+        for (int64_t i = 0; i < rank; ++i)
+          flat = arith::AddIOp::create(
+              nb, nl, arith::MulIOp::create(nb, nl, flat, cst(sizes[i])),
+              pos[i]);
+        Value better = m.gt(args[0], args[2]);
+        linalg::YieldOp::create(
+            nb, nl,
+            ValueRange{m.select(better, args[0], args[2]),
+                       m.select(better, flat, args[3])});
+      });
+  if (failed(n.setOutput(0, generic.getResult(0))))
+    return failure();
+  return n.setOutput(1, generic.getResult(1));
+}
+
 LogicalResult convertMaxPool(NodeImporter &n) {
-  if (n.hasOutput(1))
-    return n.unsupported("output 'Indices'");
-  if (n.getInt("storage_order", 0) != 0)
+  if (!n.hasOutput(1) && n.getInt("storage_order", 0) != 0)
     return n.unsupported("storage_order = 1");
   FailureOr<Value> x = n.input(0);
   FailureOr<RankedTensorType> type = n.outputType(0);
@@ -137,6 +222,8 @@ LogicalResult convertMaxPool(NodeImporter &n) {
   for (auto [e, pad] : llvm::zip_equal(extra, p->padEnd))
     high.push_back(pad + e);
   Value padded = padTensor(n.b, n.loc, *x, low, high, lowest);
+  if (n.hasOutput(1))
+    return maxPoolWithIndices(n, *x, padded, *p, *type, isUnsigned);
   Value init = filledTensor(n.b, n.loc, type->getShape(), lowest);
   return n.setOutput(
       0, buildPooling(n.b, n.loc, padded, init, *p, PoolKind::Max, isUnsigned));

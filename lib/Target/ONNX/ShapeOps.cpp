@@ -70,9 +70,16 @@ LogicalResult convertDropout(NodeImporter &n) {
         n.constantInts(2, "training_mode");
     if (failed(training))
       return failure();
-    if (!training->empty() && (*training)[0] != 0)
-      return n.unsupported("training_mode = true (only inference is "
-                           "supported)");
+    if (!training->empty() && (*training)[0] != 0) {
+      // Training drops at random, unless the ratio is 0.
+      const onnx::TensorProto *ratio = n.constantInput(1);
+      std::string error;
+      std::optional<SmallVector<double>> r =
+          ratio ? tensorToDoubles(*ratio, error) : std::nullopt;
+      if (!r || r->size() != 1 || (*r)[0] != 0)
+        return n.unsupported("training_mode = true with a non-zero ratio "
+                             "(random dropout; only inference is supported)");
+    }
   }
   if (n.sinceVersion < 7 && n.getInt("is_test", 0) == 0)
     return n.unsupported("is_test = 0 (only inference is supported)");

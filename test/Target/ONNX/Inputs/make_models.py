@@ -285,6 +285,27 @@ def shape_arith():
 
 
 @model
+def shape_chain():
+    # The pattern of LayerNormalization's function body: the reduced shape
+    # [N, 1, 1] built from Shape, Size, Sub, ConstantOfShape, Slice, Concat.
+    nodes = [h.make_node("Shape", ["x"], ["s"], name="shape"),
+             h.make_node("Size", ["s"], ["rank"], name="size"),
+             h.make_node("Sub", ["rank", "one"], ["n"], name="sub"),
+             h.make_node("ConstantOfShape", ["n"], ["ones"], name="cos",
+                         value=h.make_tensor("v", T.INT64, [1], [1])),
+             h.make_node("Slice", ["s", "zero", "one"], ["prefix"],
+                         name="slice"),
+             h.make_node("Concat", ["prefix", "ones"], ["shape2"],
+                         name="concat", axis=0),
+             h.make_node("ReduceSum", ["x", "axes"], ["r"], name="sum",
+                         keepdims=0),
+             h.make_node("Reshape", ["r", "shape2"], ["y"], name="reshape")]
+    inits = [const("one", np.array([1])), const("zero", np.array([0])),
+             const("axes", np.array([1, 2]))]
+    return make(nodes, [vi("x", [2, 3, 4])], [vi("y", None)], inits)
+
+
+@model
 def reshapes():
     nodes = [h.make_node("Flatten", ["x"], ["f"], name="flatten", axis=1),
              h.make_node("Unsqueeze", ["f", "axes"], ["u"], name="unsqueeze"),
@@ -553,9 +574,26 @@ def data_dependent():
 @model
 def maxpool_indices():
     node = h.make_node("MaxPool", ["x"], ["y", "idx"], name="pool_idx",
-                       kernel_shape=[2, 2])
+                       kernel_shape=[2, 2], strides=[2, 2])
     return make([node], [vi("x", [1, 1, 4, 4])],
                 [vi("y", None), vi("idx", None)])
+
+
+@model
+def lstm_input_forget():
+    node = h.make_node("LSTM", ["x", "w", "r"], ["y"], name="lstm_cifg",
+                       hidden_size=2, input_forget=1)
+    return make([node], [vi("x", [3, 1, 2])], [vi("y", None)],
+                [const("w", rand(1, 8, 2)), const("r", rand(1, 8, 2))])
+
+
+@model
+def dropout_training():
+    node = h.make_node("Dropout", ["x", "ratio", "training"], ["y"],
+                       name="drop")
+    return make([node], [vi("x", [4])], [vi("y", None)],
+                [const("ratio", np.float32(0.5)),
+                 const("training", np.bool_(True))])
 
 
 def corrupt():
