@@ -356,13 +356,14 @@ ModelImporter::importGraphBody(const onnx::GraphProto &graph, GraphScope &scope,
     // The node's operations must verify: operand shapes that ONNX's shape
     // inference let through (an inconsistent model) end here, attributed to
     // the node rather than found later as an invalid module.
-    for (Operation &op : llvm::make_range(
-             last ? std::next(last->getIterator()) : block->begin(),
-             block->end())) {
+    for (Operation &op : llvm::make_range(last ? std::next(last->getIterator())
+                                               : block->begin(),
+                                          block->end())) {
       std::string message;
       {
         ScopedDiagnosticHandler capture(context, [&](Diagnostic &diag) {
-          if (message.empty() && diag.getSeverity() == DiagnosticSeverity::Error)
+          if (message.empty() &&
+              diag.getSeverity() == DiagnosticSeverity::Error)
             message = diag.str();
           return success();
         });

@@ -220,12 +220,12 @@ std::pair<Value, Value> meanAndVariance(OpBuilder &b, Location loc, Value x,
                       return m.add(acc, m.mul(c, c));
                     }),
                 kept);
-  Value variance = buildElementwise(
-      b, loc, {squares}, keptType,
-      [&](OpBuilder &nb, Location nl, ValueRange a) {
-        ScalarMath m(nb, nl, elementType);
-        return m.div(a[0], m.constant(count));
-      });
+  Value variance =
+      buildElementwise(b, loc, {squares}, keptType,
+                       [&](OpBuilder &nb, Location nl, ValueRange a) {
+                         ScalarMath m(nb, nl, elementType);
+                         return m.div(a[0], m.constant(count));
+                       });
   return {mean, variance};
 }
 
@@ -274,27 +274,26 @@ LogicalResult batchNormTraining(NodeImporter &n) {
        perChannel(b, loc, in[2], rank)},
       *type, [&](OpBuilder &nb, Location nl, ValueRange a) {
         ScalarMath m(nb, nl, elementType);
-        Value norm = m.div(m.sub(a[0], a[1]),
-                           m.sqrt(m.add(a[2], m.constant(epsilon))));
+        Value norm =
+            m.div(m.sub(a[0], a[1]), m.sqrt(m.add(a[2], m.constant(epsilon))));
         return m.add(m.mul(norm, a[3]), a[4]);
       });
   if (failed(n.setOutput(0, y)))
     return failure();
   // running = input * momentum + batch * (1 - momentum)
   auto channelType = RankedTensorType::get({channels}, elementType);
-  for (auto [i, batch, input] :
-       llvm::enumerate(ArrayRef<Value>{mean, variance},
-                       ArrayRef<Value>{in[3], in[4]})) {
+  for (auto [i, batch, input] : llvm::enumerate(
+           ArrayRef<Value>{mean, variance}, ArrayRef<Value>{in[3], in[4]})) {
     if (!n.hasOutput(1 + i))
       continue;
     Value flat = reshapeTo(b, loc, batch, {channels});
-    Value running = buildElementwise(
-        b, loc, {input, flat}, channelType,
-        [&](OpBuilder &nb, Location nl, ValueRange a) {
-          ScalarMath m(nb, nl, elementType);
-          return m.add(m.mul(a[0], m.constant(momentum)),
-                       m.mul(a[1], m.constant(1 - momentum)));
-        });
+    Value running =
+        buildElementwise(b, loc, {input, flat}, channelType,
+                         [&](OpBuilder &nb, Location nl, ValueRange a) {
+                           ScalarMath m(nb, nl, elementType);
+                           return m.add(m.mul(a[0], m.constant(momentum)),
+                                        m.mul(a[1], m.constant(1 - momentum)));
+                         });
     if (failed(n.setOutput(1 + i, running)))
       return failure();
   }

@@ -139,7 +139,8 @@ LogicalResult maxPoolWithIndices(NodeImporter &n, Value x, Value padded,
   SmallVector<AffineExpr> xExprs = {d(0), d(1)}, outExprs = {d(0), d(1)},
                           windowExprs;
   for (int64_t i = 0; i < rank; ++i) {
-    xExprs.push_back(d(2 + i) * p.strides[i] + d(2 + rank + i) * p.dilations[i]);
+    xExprs.push_back(d(2 + i) * p.strides[i] +
+                     d(2 + rank + i) * p.dilations[i]);
     outExprs.push_back(d(2 + i));
     windowExprs.push_back(d(2 + rank + i));
   }
@@ -169,13 +170,12 @@ LogicalResult maxPoolWithIndices(NodeImporter &n, Value x, Value padded,
         // Position in the unpadded input, per spatial dim.
         SmallVector<Value> pos;
         for (int64_t i = 0; i < rank; ++i) {
-          Value o = arith::MulIOp::create(nb, nl, index(2 + i),
-                                          cst(p.strides[i]));
+          Value o =
+              arith::MulIOp::create(nb, nl, index(2 + i), cst(p.strides[i]));
           Value k = arith::MulIOp::create(nb, nl, index(2 + rank + i),
                                           cst(p.dilations[i]));
           pos.push_back(arith::SubIOp::create(
-              nb, nl, arith::AddIOp::create(nb, nl, o, k),
-              cst(p.padBegin[i])));
+              nb, nl, arith::AddIOp::create(nb, nl, o, k), cst(p.padBegin[i])));
         }
         SmallVector<int64_t> sizes(inShape.drop_front(2));
         if (columnMajor) {
@@ -190,10 +190,9 @@ LogicalResult maxPoolWithIndices(NodeImporter &n, Value x, Value padded,
               nb, nl, arith::MulIOp::create(nb, nl, flat, cst(sizes[i])),
               pos[i]);
         Value better = m.gt(args[0], args[2]);
-        linalg::YieldOp::create(
-            nb, nl,
-            ValueRange{m.select(better, args[0], args[2]),
-                       m.select(better, flat, args[3])});
+        linalg::YieldOp::create(nb, nl,
+                                ValueRange{m.select(better, args[0], args[2]),
+                                           m.select(better, flat, args[3])});
       });
   if (failed(n.setOutput(0, generic.getResult(0))))
     return failure();
