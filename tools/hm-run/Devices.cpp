@@ -111,24 +111,9 @@ public:
     if (!descriptors)
       return descriptors.takeError();
 
-    RunResult result;
-    result.callMilliseconds =
-        std::chrono::duration<double, std::milli>(stop - start).count();
-    // Results are leaked: one may alias an argument or a constant global,
-    // so freeing them is not safe in general.
-    for (auto [descriptor, spec] :
-         llvm::zip_equal(*descriptors, signature.results)) {
-      llvm::Expected<HostTensor> output =
-          readResult(descriptor, spec.elementType,
-                     [](void *destination, const void *source, int64_t bytes) {
-                       std::memcpy(destination, source, bytes);
-                       return llvm::Error::success();
-                     });
-      if (!output)
-        return output.takeError();
-      result.outputs.push_back(std::move(*output));
-    }
-    return std::move(result);
+    return collectHostResults(
+        *descriptors, signature,
+        std::chrono::duration<double, std::milli>(stop - start).count());
   }
 
 private:
@@ -152,4 +137,25 @@ run::createDevice(llvm::StringRef name, const DeviceOptions &options) {
     return createCudaDevice(options);
   return makeStringError("unknown device '" + name +
                          "'; expected cpu, emu or cuda");
+}
+
+llvm::Expected<RunResult>
+run::collectHostResults(llvm::ArrayRef<MemRefDescriptor> descriptors,
+                        const EntrySignature &signature,
+                        double callMilliseconds) {
+  RunResult result;
+  result.callMilliseconds = callMilliseconds;
+  for (auto [descriptor, spec] :
+       llvm::zip_equal(descriptors, signature.results)) {
+    llvm::Expected<HostTensor> output =
+        readResult(descriptor, spec.elementType,
+                   [](void *destination, const void *source, int64_t bytes) {
+                     std::memcpy(destination, source, bytes);
+                     return llvm::Error::success();
+                   });
+    if (!output)
+      return output.takeError();
+    result.outputs.push_back(std::move(*output));
+  }
+  return std::move(result);
 }

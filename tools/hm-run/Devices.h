@@ -92,6 +92,13 @@ llvm::Expected<std::string> findRuntimeLibrary(const DeviceOptions &options,
 /// An llvm::Error with `message`.
 llvm::Error makeStringError(const llvm::Twine &message);
 
+/// The run's result when the entry's results live in host memory (cpu, emu):
+/// each result view copied into a dense tensor. Results are not freed: one
+/// may alias an argument or a constant global.
+llvm::Expected<RunResult>
+collectHostResults(llvm::ArrayRef<MemRefDescriptor> descriptors,
+                   const EntrySignature &signature, double callMilliseconds);
+
 } // namespace mlir::hm::run
 
 #endif // HEAVYMETAL_TOOLS_HMRUN_DEVICES_H

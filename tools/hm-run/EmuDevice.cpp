@@ -148,22 +148,9 @@ public:
                              " error(s) running @" + signature.name +
                              " (see above)");
 
-    RunResult result;
-    result.callMilliseconds =
-        std::chrono::duration<double, std::milli>(stop - start).count();
-    for (auto [descriptor, spec] :
-         llvm::zip_equal(*descriptors, signature.results)) {
-      llvm::Expected<HostTensor> output =
-          readResult(descriptor, spec.elementType,
-                     [](void *destination, const void *source, int64_t bytes) {
-                       std::memcpy(destination, source, bytes);
-                       return llvm::Error::success();
-                     });
-      if (!output)
-        return output.takeError();
-      result.outputs.push_back(std::move(*output));
-    }
-    return std::move(result);
+    return collectHostResults(
+        *descriptors, signature,
+        std::chrono::duration<double, std::milli>(stop - start).count());
   }
 
 private:
