@@ -10,6 +10,9 @@
 
 #include "HeavyMetal/Transforms/Passes.h"
 
+#include "../../Transforms/RollerReport.h"
+#include "TensorCore.h"
+
 #include "HeavyMetal/Analysis/CostModel.h"
 #include "HeavyMetal/Analysis/OpFootprint.h"
 #include "HeavyMetal/Dialect/RTile/IR/RTile.h"
@@ -520,6 +523,10 @@ struct ConvertRTileToGPU final
         continue;
       }
       TileConfig tileConfig = TileConfig::fromAttr(config);
+      rtile::ArchAttr arch = roller::getNearestArch(op);
+      if (arch && succeeded(lowerToTensorCores(rewriter, op, *footprint,
+                                               tileConfig, arch)))
+        continue;
       TiledKernelBuilder(op, *footprint, tileConfig).build(rewriter);
     }
   }
