@@ -3,7 +3,7 @@
 
     python3 bench/roller/run_roller_bench.py [--hm-opt build/bin/hm-opt]
         [--arch sm_70|sm_80|sm_90] [--dtype f32|f16|bf16] [--repeat 20]
-        [--runs 3] [--only ID,...] [--markdown]
+        [--runs 3] [--only ID,...] [--markdown] [--ptxas] [--check-emu]
 
 For every operator of roller_ops.csv (beside this script) it generates a
 module holding `--repeat` copies of the operator, runs
@@ -13,6 +13,12 @@ per operator on this machine (measured). A second run with report=true gives
 the chosen tile and the model's prediction (modelled, not measured). With
 --arch sm_70 the paper's V100 latency of Roller-Top1 is shown beside the
 prediction. Ends with mean / median / max configuration time per operator.
+
+--ptxas compiles each configured operator at its full shape through the GPU
+pipeline for the arch's chip and reports ptxas -v registers / spills / shared
+memory (measured by ptxas); --check-emu runs each configured kernel at a
+scaled-down shape with the same configuration under `hm-run --device=emu
+--compare=cpu` (check_kernels.py says how the shape is scaled).
 """
 
 import argparse
@@ -26,6 +32,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import gen_roller_ops  # noqa: E402
+import check_kernels  # noqa: E402
 
 
 def roller_pass_seconds(hm_opt, path, arch):
@@ -40,6 +47,12 @@ def roller_pass_seconds(hm_opt, path, arch):
         raise RuntimeError("no Roller line in --mlir-timing output:\n" +
                            out.stderr)
     return float(m.group(1))
+
+
+def configured_ir(hm_opt, path, arch):
+    """The module after --hm-roller."""
+    return subprocess.run([hm_opt, path, f"--hm-roller=arch={arch}"],
+                          capture_output=True, text=True, check=True).stdout
 
 
 def report_row(hm_opt, path, arch):
@@ -68,7 +81,19 @@ def main():
     parser.add_argument("--only", default="", help="comma-separated ids")
     parser.add_argument("--markdown", action="store_true",
                         help="print the table as Markdown")
+    parser.add_argument("--ptxas", action="store_true",
+                        help="compile each configured op to PTX and run "
+                        "ptxas -v (registers, spills, shared memory)")
+    parser.add_argument("--check-emu", action="store_true",
+                        help="run each configured kernel at a scaled-down "
+                        "shape under hm-run --device=emu --compare=cpu")
+    parser.add_argument("--hm-run", default=None,
+                        help="hm-run (default: beside --hm-opt)")
     args = parser.parse_args()
+    hm_run = args.hm_run or os.path.join(os.path.dirname(args.hm_opt), "hm-run")
+    if args.ptxas and not hm_compile_ptxas():
+        parser.error("--ptxas: no ptxas found (CUDA_HOME, PATH or "
+                     "/usr/local/cuda/bin)")
 
     rows = gen_roller_ops.read_rows(os.path.join(HERE, "roller_ops.csv"))
     if args.only:
@@ -87,8 +112,23 @@ def main():
             seconds = statistics.median(
                 roller_pass_seconds(args.hm_opt, timed, args.arch)
                 for _ in range(args.runs))
-            results.append((row, 1e3 * seconds / args.repeat,
-                            report_row(args.hm_opt, single, args.arch)))
+            rep = report_row(args.hm_opt, single, args.arch)
+            checks = {}
+            if rep and (args.ptxas or args.check_emu):
+                ir = configured_ir(args.hm_opt, single, args.arch)
+                config = check_kernels.config_of(ir)
+                if args.ptxas:
+                    try:
+                        checks["ptxas"] = check_kernels.check_ptxas(
+                            args.hm_opt, ir, args.arch)
+                    except Exception as error:  # a tool failed: report it
+                        checks["ptxas_error"] = str(error).splitlines()[0]
+                if args.check_emu:
+                    checks["emu"] = check_kernels.check_emu(
+                        hm_run, row, args.dtype, config)
+            results.append((row, 1e3 * seconds / args.repeat, rep, checks))
+            print(f"[{len(results)}/{len(rows)}] {row['id']}", file=sys.stderr,
+                  flush=True)
 
     sep = " | " if args.markdown else "  "
     head = ["id", "kind", "config_ms", "block", "thread", "reduction",
@@ -96,11 +136,15 @@ def main():
             "bound"]
     if args.arch == "sm_70":
         head.append("paper_v100_top1_us")
+    if args.ptxas:
+        head += ["ptxas_regs", "spills", "ptxas_smem_B"]
+    if args.check_emu:
+        head += ["emu_shape", "emu_vs_cpu"]
     print(("| " if args.markdown else "") + sep.join(head) +
           (" |" if args.markdown else ""))
     if args.markdown:
         print("|" + "---|" * len(head))
-    for row, ms, rep in results:
+    for row, ms, rep, checks in results:
         cells = [row["id"], row["kind"], f"{ms:.3f}"]
         if rep:
             cells += [rep["block"], rep["thread"], rep["reduction"],
@@ -110,23 +154,66 @@ def main():
             cells += ["left alone"] + ["-"] * 9
         if args.arch == "sm_70":
             cells.append(f"{1e3 * float(row['v100_ms_RollerTop1']):.1f}")
+        if args.ptxas:
+            if "ptxas" in checks:
+                p = checks["ptxas"]
+                cells += [str(p["registers"]), str(p["spills"]),
+                          str(p["shared_bytes"])]
+            else:
+                cells += ["error", "-", "-"]
+        if args.check_emu:
+            if "emu" in checks:
+                ok, shape, _ = checks["emu"]
+                cells += [shape.replace(" ", "x"), "OK" if ok else "FAIL"]
+            else:
+                cells += ["-", "-"]
         print(("| " if args.markdown else "") + sep.join(cells) +
               (" |" if args.markdown else ""))
 
-    times = [ms for _, ms, _ in results]
-    configured = sum(1 for _, _, rep in results if rep)
+    times = [ms for _, ms, _, _ in results]
+    configured = sum(1 for _, _, rep, _ in results if rep)
     print()
     print(f"hm-roller on {args.arch}, {args.dtype}: {configured} of "
           f"{len(results)} operators configured; configuration time per "
           f"operator (measured, this machine): mean {statistics.mean(times):.3f}"
           f" ms, median {statistics.median(times):.3f} ms, max "
           f"{max(times):.3f} ms")
-    kinds = sorted({row["kind"] for row, _, _ in results})
+    kinds = sorted({row["kind"] for row, _, _, _ in results})
     for kind in kinds:
-        k = [ms for row, ms, _ in results if row["kind"] == kind]
+        k = [ms for row, ms, _, _ in results if row["kind"] == kind]
         print(f"  {kind}: {len(k)} ops, mean {statistics.mean(k):.3f} ms, "
               f"max {max(k):.3f} ms")
+    status = 0
+    if args.ptxas:
+        compiled = [(row, c["ptxas"]) for row, _, _, c in results
+                    if "ptxas" in c]
+        errors = [(row, c["ptxas_error"]) for row, _, _, c in results
+                  if "ptxas_error" in c]
+        spilling = [row["id"] for row, p in compiled if p["spills"]]
+        print(f"ptxas -arch={args.arch} (measured): {len(compiled)} operators "
+              f"compiled, {len(errors)} failed; max registers "
+              f"{max((p['registers'] for _, p in compiled), default=0)}; "
+              f"operators with spills: {len(spilling)}"
+              + (f" ({', '.join(spilling)})" if spilling else ""))
+        for row, error in errors:
+            print(f"  {row['id']}: {error}")
+        if errors or spilling:
+            status = 1
+    if args.check_emu:
+        checked = [(row, c["emu"]) for row, _, _, c in results if "emu" in c]
+        failed = [(row, e) for row, e in checked if not e[0]]
+        print(f"emu vs cpu on scaled shapes: {len(checked) - len(failed)} of "
+              f"{len(checked)} configured kernels correct")
+        for row, (_, shape, message) in failed:
+            print(f"  {row['id']} ({shape}): {message}")
+        if failed:
+            status = 1
+    return status
+
+
+def hm_compile_ptxas():
+    return check_kernels.hm_compile.find_ptxas()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
