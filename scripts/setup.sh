@@ -10,7 +10,9 @@ build_dir=${HM_BUILD_DIR:-$root/build}
 packages=(cmake ninja-build ccache python3 python3-numpy
           clang-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
           libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx
-          libonnx-testdata)
+          libonnx-testdata
+          # hm-bench: the model zoo (PyTorch, CPU), plots, the IREE venv
+          python3-torch python3-torchvision python3-matplotlib python3-venv)
 
 missing=()
 for pkg in "${packages[@]}"; do
@@ -42,3 +44,21 @@ if [ ! -f "$build_dir/build.ninja" ]; then
     "${launcher[@]}"
 fi
 ninja -C "$build_dir"
+
+# hm-bench's peer compiler (IREE) comes from PyPI into the project's own
+# virtualenv .venv (python/requirements-bench.txt). Only hm-bench's IREE
+# columns need it, so a slow or failing pip is a warning, not an error;
+# HM_SKIP_VENV=1 skips the step. Done once per version of the requirements.
+requirements=$root/python/requirements-bench.txt
+stamp=$root/.venv/.requirements-bench.stamp
+if [ "${HM_SKIP_VENV:-0}" != 1 ] && ! cmp -s "$requirements" "$stamp"; then
+  if { [ -x "$root/.venv/bin/python" ] ||
+       /usr/bin/python3 -m venv --system-site-packages "$root/.venv"; } &&
+     timeout 600 "$root/.venv/bin/python" -m pip install -q \
+       --disable-pip-version-check -r "$requirements"; then
+    cp "$requirements" "$stamp"
+  else
+    echo "setup: warning: could not install $requirements into .venv;" \
+         "hm-bench will report IREE as not installed" >&2
+  fi
+fi

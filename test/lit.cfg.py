@@ -73,6 +73,15 @@ def _python_has_onnx():
 
 if _python_has_onnx():
     config.available_features.add("onnx")
+# 'torch': python3-torch/torchvision are importable, so hm-bench can export
+# its model zoo (test/Python/hm-bench-quick.test).
+try:
+    if subprocess.run([config.python_executable, "-c",
+                       "import torch, torchvision"], capture_output=True,
+                      timeout=120).returncode == 0:
+        config.available_features.add("torch")
+except (OSError, subprocess.SubprocessError):
+    pass
 # 'onnx-testdata': Debian's libonnx-testdata (the ONNX backend test suite).
 if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
     config.available_features.add("onnx-testdata")

@@ -3,6 +3,7 @@
 #include "HeavyMetal/Pipelines/Pipelines.h"
 
 #include "HeavyMetal/Conversion/Passes.h"
+#include "HeavyMetal/Transforms/Passes.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -14,6 +15,7 @@
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/Pipelines/Passes.h"
@@ -91,6 +93,9 @@ validateOptions(const hm::GPUPipelineOptions &options,
                           "; use +ptx" + Twine(minimum) +
                           " or later, or leave 'features' empty");
   }
+  if (options.welderPolicy != "welder" && options.welderPolicy != "elementwise")
+    return errorHandler("unknown 'welder-policy' '" + options.welderPolicy +
+                        "'; expected 'welder' or 'elementwise'");
   if (options.optLevel < 0 || options.optLevel > 3)
     return errorHandler("'opt-level' must be 0, 1, 2 or 3, got " +
                         Twine(options.optLevel));
@@ -155,10 +160,48 @@ static void addBufferization(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
+StringRef hm::getRollerArchForChip(StringRef chip) {
+  unsigned version = 0;
+  StringRef digits = chip;
+  // sm_90a and the like: the letter does not change the arch description.
+  if (digits.consume_front("sm_"))
+    digits = digits.take_while(llvm::isDigit);
+  if (digits.getAsInteger(10, version) || version >= 90)
+    return "sm_90";
+  if (version >= 80)
+    return "sm_80";
+  return "sm_70";
+}
+
 void hm::buildLinalgToGPUPipeline(OpPassManager &pm,
                                   const GPUPipelineOptions &options) {
+  if (options.roller) {
+    // On tensors, before bufferization: Roller reads the operations'
+    // value semantics, and bufferization keeps the rtile.config attributes.
+    pm.addPass(createCanonicalizerPass());
+    RollerOptions roller;
+    roller.arch = getRollerArchForChip(options.chip).str();
+    pm.addPass(createRoller(roller));
+  }
+  if (options.welder) {
+    // Fusion groups on tensors (after Roller, whose configurations are the
+    // separate baseline), inlined with tags that survive bufferization.
+    WelderOptions welder;
+    welder.arch = getRollerArchForChip(options.chip).str();
+    welder.policy = options.welderPolicy;
+    pm.addPass(createWelder(welder));
+    pm.addNestedPass<func::FuncOp>(createInlineTileGraphKernels());
+  }
   addBufferization(pm);
   pm.addPass(createCSEPass());
+  if (options.welder) {
+    ConvertTileGraphToGPUOptions fused;
+    fused.arch = getRollerArchForChip(options.chip).str();
+    fused.blockSize = options.blockSize;
+    pm.addNestedPass<func::FuncOp>(createConvertTileGraphToGPU(fused));
+  }
+  if (options.roller)
+    pm.addNestedPass<func::FuncOp>(createConvertRTileToGPU());
 
   ConvertLinalgToGPUOptions mapping;
   mapping.blockSize = options.blockSize;
@@ -199,6 +242,9 @@ void hm::buildHostToLLVMPipeline(OpPassManager &pm) {
   // calls for the rest (erf, tan, ...).
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  // Vector loads and stores of the tiled kernels, run on the host by the
+  // emulator.
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());

@@ -94,6 +94,22 @@ HM_EMU_EXPORT void hm_emu_shared_access(int64_t *context, int64_t address,
                                         int64_t bytes, int64_t isWrite,
                                         const char *site);
 
+/// gpu.subgroup_mma_load_matrix / store_matrix: a warp operation at `site`
+/// whose lanes must all pass the same byte `address` and, for stores, the
+/// same `fragmentBytes` bytes of `fragment` (null for loads); reports
+/// non-uniform lanes and partial warps.
+HM_EMU_EXPORT void hm_emu_mma_sync(int64_t *context, int64_t address,
+                                   const void *fragment, int64_t fragmentBytes,
+                                   const char *site);
+/// gpu.subgroup_mma_compute: D = A * B + C on row-major fragments (A m x k,
+/// B k x n, C and D m x n) whose element types `types` packs
+/// (mlir::hm::emu::MatrixElementType); a warp operation like
+/// hm_emu_mma_sync, whose lanes must pass the same A, B and C.
+HM_EMU_EXPORT void hm_emu_mma_compute(int64_t *context, void *d, const void *a,
+                                      const void *b, const void *c, int64_t m,
+                                      int64_t n, int64_t k, int64_t types,
+                                      const char *site);
+
 /// Registers a device allocation (gpu.alloc) and fills it with 0xFF bytes
 /// (NaN for floats) so that reads of uninitialised memory show.
 HM_EMU_EXPORT void hm_emu_register_alloc(int64_t base, int64_t bytes,

@@ -169,6 +169,12 @@ std::string describeAddress(uintptr_t address);
 void initThread(Thread &thread, const Launch &launch, int64_t linearBlock,
                 char *shared, int64_t linearThread);
 
+/// Exchanges `bits` among lanes [0, participants) of the thread's warp (the
+/// thread must be one of them) and returns the thread's copy of the values,
+/// indexed by lane; reports divergent lanes (Scheduler.cpp).
+int64_t *exchangeInWarp(Thread &thread, int64_t bits, const char *site,
+                        int32_t participants);
+
 /// Run the blocks of `launch` that `worker` takes from the grid: threads on
 /// fibers (Scheduler.cpp) or as a loop (Launch.cpp).
 void runFiberBlocks(Launch &launch, Worker &worker);

@@ -438,10 +438,8 @@ HM_EMU_EXPORT void hm_emu_barrier(int64_t *context, const char *site) {
   waitInRing(thread, ThreadState::AtBarrier);
 }
 
-/// Exchanges `bits` among lanes [0, participants) of the thread's warp (the
-/// thread must be one of them) and returns the thread's copy of the values.
-static int64_t *exchangeInWarp(Thread &thread, int64_t bits, const char *site,
-                               int32_t participants) {
+int64_t *hm::emu::exchangeInWarp(Thread &thread, int64_t bits,
+                                 const char *site, int32_t participants) {
   int32_t lane = thread.index % kWarpSize;
   Block *blockPtr = thread.block;
   if (!blockPtr) {

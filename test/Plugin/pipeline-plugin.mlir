@@ -1,7 +1,7 @@
 // The named pipeline, with options, through upstream mlir-opt and the plugin.
 // Loading the plugin with both flags registers everything once.
 // RUN: rm -rf %t
-// RUN: mlir-opt %s --load-dialect-plugin=%hm_plugin --load-pass-plugin=%hm_plugin -p 'builtin.module(hm-lower-to-nvvm-pipeline{chip=sm_80 block-size=128}, hm-dump-gpu-binaries{output-dir=%t})' | FileCheck %s
+// RUN: mlir-opt %s --load-dialect-plugin=%hm_plugin --load-pass-plugin=%hm_plugin -p 'builtin.module(hm-lower-to-nvvm-pipeline{chip=sm_80 roller=false block-size=128}, hm-dump-gpu-binaries{output-dir=%t})' | FileCheck %s
 // RUN: FileCheck %s --check-prefix=PTX < %t/add_kernel.ptx
 
 // CHECK: llvm.func @add

@@ -84,6 +84,13 @@ enum ShuffleMode : int32_t {
   kShuffleIdx = 3,
 };
 
+/// Element types of the fragments hm_emu_mma_compute multiplies; its `types`
+/// argument packs A | B << 8 | C << 16 | D << 24.
+enum MatrixElementType : int64_t {
+  kMatrixF16 = 0,
+  kMatrixF32 = 1,
+};
+
 } // namespace emu
 } // namespace mlir::hm
 

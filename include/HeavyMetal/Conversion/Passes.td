@@ -80,6 +80,11 @@ def ConvertGPUToEmulator : Pass<"convert-gpu-to-emulator", "ModuleOp"> {
       buffer, private attributions become `memref.alloca`, `gpu.printf`
       calls `printf`, and memory spaces are dropped; `gpu.all_reduce` is
       first expanded with upstream's patterns;
+    - `gpu.subgroup_mma_*` fragments (f16/f32) become vectors holding the
+      whole fragment in every lane: loads read every element, stores write
+      the lane's disjoint share, compute calls the runtime, and loads,
+      stores and compute meet the warp to check divergence and uniform
+      operands;
     - every `memref.load`/`store`, `memref.atomic_rmw`,
       `memref.generic_atomic_rmw` and `vector.load`/`store` of a kernel is
       checked against the memref's extents (`bounds-checks`); an
@@ -122,6 +127,77 @@ def ConvertGPUToEmulator : Pass<"convert-gpu-to-emulator", "ModuleOp"> {
     Option<"yieldInLoops", "yield-in-loops", "bool", /*default=*/"true",
            "Yield to other threads and blocks in every scf.while iteration "
            "of a kernel (spin-waits)">,
+  ];
+}
+
+def InlineTileGraphKernels : Pass<"hm-inline-tilegraph-kernels", "func::FuncOp"> {
+  let summary = "Inline tilegraph.kernel bodies, tagging the fused groups";
+  let description = [{
+    One-shot bufferization cannot bufferize a `tilegraph.kernel`. This pass
+    runs on tensors, before bufferization: it inlines the body of every
+    kernel into the function (region arguments become the kernel's operands,
+    `tilegraph.connect` its input, the kernel's result the yielded value) and
+    tags the `linalg` operations of every group of at least two operations
+    (fills not counted) with discardable attributes that survive
+    bufferization:
+
+    - `tilegraph.member = {group = G, index = I, level = "register"|"shared"|"none"}`:
+      the group, the operation's position in it, and the highest level any
+      `tilegraph.connect` of its result names;
+    - `tilegraph.root = {name = "...", tile = array<i64: ...>}` on the
+      operation that computes the group's output.
+
+    `--convert-tilegraph-to-gpu` turns each tagged group on buffers into one
+    `gpu.launch`. Single-operation kernels, and kernels whose output is not
+    one `linalg` result, are inlined without tags (with a remark under
+    `remarks`): the ordinary lowerings take them.
+  }];
+  let options = [
+    Option<"remarks", "remarks", "bool", /*default=*/"false",
+           "A remark per kernel inlined without tags, saying why">,
+  ];
+}
+
+def ConvertTileGraphToGPU : Pass<"convert-tilegraph-to-gpu", "func::FuncOp"> {
+  let summary = "Lower each tagged Welder group on buffers to one gpu.launch";
+  let description = [{
+    Input: a bufferized function whose `linalg` operations carry the
+    `tilegraph.member` / `tilegraph.root` tags of
+    `--hm-inline-tilegraph-kernels`. Each group becomes one `gpu.launch`:
+
+    - one block per tile of the root's output (the `tile` of the group), the
+      blocks' tile origins delinearized from `blockIdx.x`;
+    - members tagged `shared` are computed cooperatively by the block into
+      workgroup memory (dynamic shared memory) over the tile the group's
+      consumers read (tile propagation through the indexing maps, halos
+      included), followed by a `gpu.barrier`; consumers read them there;
+    - other members (`register`) are recomputed in registers by each thread
+      at each point a consumer needs (reductions run as sequential loops in
+      the thread); `linalg.fill` inits become their scalar;
+    - the root's output tile is computed point by point, strided over the
+      block's threads, and stored to global memory.
+
+    The group's intermediate buffers are erased when nothing else uses them.
+    A group this pass cannot lower (an operation with several outputs or
+    dynamic shapes, an intermediate used outside the group or written through
+    a view, tiles read at different origins, more shared memory than the
+    arch allows) has its tags removed and is left to `convert-rtile-to-gpu` /
+    `convert-linalg-to-gpu`: a remark says why under `remarks`, a warning
+    when shared memory is over the limit. Untagged operations are left
+    alone.
+  }];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+  let options = [
+    Option<"arch", "arch", "std::string", /*default=*/"\"sm_90\"",
+           "Built-in #rtile.arch whose shared memory per block bounds a group">,
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Threads per block, at most (a multiple of 32, at most 1024)">,
+    Option<"remarks", "remarks", "bool", /*default=*/"false",
+           "A remark per group lowered or left unfused, saying why">,
   ];
 }
 

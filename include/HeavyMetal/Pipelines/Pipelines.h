@@ -57,10 +57,37 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::desc("Threads per block of the baseline one-kernel-per-op "
                      "mapping"),
       llvm::cl::init(256)};
+  PassOptions::Option<bool> roller{
+      *this, "roller",
+      llvm::cl::desc("Configure every linalg operation with --hm-roller (arch "
+                     "from 'chip') and lower the configured ones to tiled "
+                     "kernels with --convert-rtile-to-gpu; false gives the "
+                     "naive baseline, one kernel per operation and one point "
+                     "per thread"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> welder{
+      *this, "welder",
+      llvm::cl::desc("Fuse operations with --hm-welder (arch from 'chip') on "
+                     "tensors and lower each fused group to one kernel with "
+                     "--convert-tilegraph-to-gpu after bufferization"),
+      llvm::cl::init(false)};
+  PassOptions::Option<std::string> welderPolicy{
+      *this, "welder-policy",
+      llvm::cl::desc("--hm-welder's policy: 'welder' (cost-driven) or "
+                     "'elementwise' (element-wise operators only)"),
+      llvm::cl::init("welder")};
 };
 
-/// Bufferizes a module of linalg on tensors, maps each operation to one GPU
-/// kernel and outlines the kernels into gpu.module / gpu.func.
+/// The builtin `#rtile.arch` Roller configures for `chip` (sm_XY): sm_70 for
+/// chips before sm_80, sm_80 for sm_80 to sm_89, sm_90 from sm_90 on.
+llvm::StringRef getRollerArchForChip(llvm::StringRef chip);
+
+/// Bufferizes a module of linalg on tensors, maps each operation to GPU
+/// kernels and outlines the kernels into gpu.module / gpu.func. With
+/// `roller`, --hm-roller configures the operations on tensors and
+/// --convert-rtile-to-gpu lowers the configured ones to tiled kernels; the
+/// rest (and everything without `roller`) get one kernel per operation from
+/// convert-linalg-to-gpu.
 void buildLinalgToGPUPipeline(OpPassManager &pm,
                               const GPUPipelineOptions &options);
 

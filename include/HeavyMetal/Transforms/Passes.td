@@ -117,9 +117,55 @@ def PrintCostModel : Pass<"hm-print-cost-model", "ModuleOp"> {
   let dependentDialects = ["::mlir::hm::rtile::RTileDialect"];
 }
 
+def ModelSummary : Pass<"hm-model-summary", "ModuleOp"> {
+  let summary = "Sum the modelled traffic and time of every linalg operation "
+                "and count kernel launches per call";
+  let description = [{
+    A report for benchmarks (hm-bench, docs/Benchmarks.md); the IR is left
+    unchanged. Prints to standard output, as text or one JSON object:
+
+    - for every `linalg` operation outside `gpu.module`s, on tensors or
+      buffers, what the micro-performance model (docs/CostModel.md) predicts
+      on the arch: global-memory bytes, compulsory bytes, flops and time,
+      summed over the module. An operation with an `rtile.config` is modelled
+      with it; one without (or every one, with `naive`) as the kernel the
+      baseline `convert-linalg-to-gpu` makes of it: the parallel loops
+      flattened, `block-size` points per block, one point per thread,
+      reduction loops sequential (a block tile of powers of two from the
+      innermost parallel loop, thread tile 1, reduction step 1);
+    - every `gpu.launch_func` / `gpu.launch` in host code (launch sites);
+    - each weighted by how often it runs per call: the product of the static
+      trip counts of the enclosing `scf.for` loops. Inside a loop without a
+      static trip count it counts once, inside an `scf.if` as if taken; both
+      are reported (`in_dynamic_loops`, `in_branches`).
+
+    Operations the model cannot describe (dynamic shapes, unsupported
+    element types) are counted with the reason, not silently dropped.
+    Non-`linalg` data movement (`tensor.pad`, `tensor.concat`, slices) is
+    not modelled. Every number is modelled, not measured.
+
+    The arch is the `arch` option when given, else the nearest `rtile.arch`,
+    else `sm_90`.
+  }];
+  let options = [
+    Option<"arch", "arch", "std::string", /*default=*/"\"\"",
+           "Target GPU, a built-in name: sm_70 (v100), sm_80 (a100), sm_90 "
+           "(h100). Empty: the nearest rtile.arch attribute, else sm_90">,
+    Option<"naive", "naive", "bool", /*default=*/"false",
+           "Model every operation as the baseline one-kernel-per-op kernel, "
+           "ignoring rtile.config">,
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Threads per block of the baseline mapping (as the pipelines' "
+           "block-size)">,
+    Option<"format", "format", "std::string", /*default=*/"\"text\"",
+           "Output format: text or json">,
+  ];
+  let dependentDialects = ["::mlir::hm::rtile::RTileDialect"];
+}
+
 def ConvertRTileToGPU : Pass<"convert-rtile-to-gpu", "func::FuncOp"> {
   let summary = "Lower linalg operations configured by Roller to tiled GPU "
-                "kernels (experimental)";
+                "kernels";
   let description = [{
     For every `linalg` operation on buffers that carries an `rtile.config`
     (attached by `--hm-roller` before bufferization), emits one `gpu.launch`
@@ -127,24 +173,33 @@ def ConvertRTileToGPU : Pass<"convert-rtile-to-gpu", "func::FuncOp"> {
 
     - a 1-d grid of `prod(ceil(extent / block))` blocks, each computing one
       block tile, and `prod(block / thread)` threads, each computing a
-      `thread`-sized register tile of contiguous points;
+      `thread`-sized register tile; along the last parallel loop a thread
+      owns chunks of `vector` consecutive points, consecutive threads on
+      consecutive chunks (coalesced stores; 16-byte `vector.store`s of the
+      outputs and `vector.load`s of element-wise inputs where aligned);
     - the inputs that Roller stages (reused by several threads: broadcasts,
-      windows, transposes; see docs/CostModel.md) are copied cooperatively
-      into workgroup memory, one reduction step at a time, with the innermost
-      extent padded by `padding`, between two `gpu.barrier`s;
+      windows, transposes, matmul operands; see docs/CostModel.md) are copied
+      cooperatively into workgroup memory, one reduction step at a time, with
+      the innermost extent padded by `padding`, by 16-byte `vector.load`s
+      where the tile, the buffer and the offsets are aligned (narrower or
+      scalar otherwise);
+    - with `double_buffer`, two buffers per staged input: the next step is
+      copied into one while the current step is computed from the other, one
+      `gpu.barrier` per step;
+    - staged buffers over 48 KiB are views (`memref.view`) into the launch's
+      dynamic shared memory (`gpu.dynamic_shared_memory`);
     - for operations with reduction loops, per-thread accumulators in private
-      memory, initialised from the output and written back once;
+      memory, initialised from the output and written back once; for each
+      reduction iteration of a step, the register tile's points (unrolled up
+      to 256 points);
     - guards for tiles that overhang the iteration space.
 
-    Not yet: vectorised accesses (`vector`), double buffering, the warp tile,
-    tensor cores, dynamic shared memory (kernels over 48 KiB of workgroup
-    memory do not assemble for a real GPU). The kernels are checked against
-    host loops under the GPU emulator (test/Transforms/Roller/
-    rtile-to-gpu-emu.test); no named pipeline runs this pass yet.
-
-    Operations without `rtile.config` are left for `convert-linalg-to-gpu`;
-    a configured operation it cannot lower (its outputs do not use every
-    parallel loop) is left alone with a remark under `remarks`.
+    Tensor-core configurations (f16/bf16 matmul-like operations on sm_80+)
+    go to the tensor-core lowering instead. Operations without `rtile.config`
+    are left for `convert-linalg-to-gpu`; a configured operation it cannot
+    lower (its outputs do not use every parallel loop) is left alone with a
+    remark under `remarks`. A configuration that needs more shared memory
+    than the nearest `rtile.arch` gives a block is an error.
   }];
   let options = [
     Option<"remarks", "remarks", "bool", /*default=*/"false",
@@ -153,7 +208,85 @@ def ConvertRTileToGPU : Pass<"convert-rtile-to-gpu", "func::FuncOp"> {
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::mlir::affine::AffineDialect",
                            "::mlir::memref::MemRefDialect",
-                           "::mlir::arith::ArithDialect"];
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::cf::ControlFlowDialect"];
+}
+
+def Welder : Pass<"hm-welder", "ModuleOp"> {
+  let summary = "Fuse operators across the memory hierarchy with Welder's "
+                "tile graph";
+  let description = [{
+    Welder (OSDI 2023) schedules the memory traffic of a whole operator
+    graph. For every function, this pass builds the tile graph: the `linalg`
+    operations on tensors directly in the body are the nodes (fills that
+    only initialise outputs are recomputed by their users, not nodes), the
+    tensors between them the edges (through `tensor.expand_shape` /
+    `tensor.collapse_shape` that only add or drop unit dimensions).
+
+    The connecting algorithm walks the nodes in order; from each ungrouped
+    node it grows a group along its edges to consumers, adding the nodes on
+    every path in between (at most `max-group-size`). A candidate group is
+    rejected when an intermediate value is also used outside it, when it
+    would have two outputs, when no output tile fits the arch's shared
+    memory and registers, or (policy `welder`) when the model does not
+    predict it faster than its members compiled separately with Roller's
+    configurations, or slower than the group without the new node. Each
+    group's output tile comes from Welder's sub-graph scheduling search
+    (best-first by global traffic x waves, at most `max-tiles` tiles), each
+    tile priced with Roller's micro-performance model composed over the
+    group (`Analysis/FusedCost`).
+
+    Every group is emitted as a `tilegraph.kernel` with its output tile;
+    edges inside it go through `tilegraph.connect` at `register` (each
+    thread reads what it produced: element-wise chains, reduction or
+    contraction epilogues) or `shared` (a window, a reduction over the
+    edge, a broadcast along a parallel loop, a transpose). Operations that
+    cannot be fused (dynamic shapes, unsupported types, reductions to a
+    scalar) are left alone. Other operations are not touched.
+
+    `policy=elementwise` is rule-based element-wise fusion, the baseline
+    Welder is compared against: only operators whose loops are all parallel
+    and whose inputs are read through projected permutations are fused,
+    whenever legal. `report` prints a per-function summary (kernels,
+    modelled global traffic and time fused vs unfused); `dot-file` writes the
+    tile graph as Graphviz DOT; `remarks` explains each kernel and each edge
+    left in global memory. All numbers are modelled, not measured.
+  }];
+  let options = [
+    Option<"arch", "arch", "std::string", /*default=*/"\"\"",
+           "Target GPU, a built-in name: sm_70 (v100), sm_80 (a100), sm_90 "
+           "(h100). Empty: the nearest rtile.arch attribute, else sm_90">,
+    Option<"policy", "policy", "std::string", /*default=*/"\"welder\"",
+           "Fusion policy: 'welder' (cost-driven, any operators) or "
+           "'elementwise' (element-wise operators only, whenever legal)">,
+    Option<"maxGroupSize", "max-group-size", "int64_t", /*default=*/"10",
+           "Operators in one group, at most">,
+    Option<"maxTiles", "max-tiles", "int64_t", /*default=*/"1000",
+           "Output tiles the scheduling search evaluates per group, at most">,
+    Option<"dotFile", "dot-file", "std::string", /*default=*/"\"\"",
+           "Write the tile graph as Graphviz DOT to this file">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Print a per-function summary to standard output">,
+    Option<"remarks", "remarks", "bool", /*default=*/"false",
+           "Emit a remark per kernel and per edge left in global memory">,
+  ];
+  let dependentDialects = ["::mlir::hm::tilegraph::TileGraphDialect",
+                           "::mlir::hm::rtile::RTileDialect"];
+}
+
+def PrintTilePropagation : Pass<"hm-print-tile-propagation", "ModuleOp"> {
+  let summary = "Print Welder's tile propagation from annotated operations "
+                "(a test pass)";
+  let description = [{
+    For every `linalg` operation carrying `hm.tile = array<i64: ...>` (a tile
+    of its result #0, optionally placed by `hm.tile_offsets`), propagates
+    the tile backwards through the operation and every `linalg` producer it
+    transitively reads (through unit-dimension reshapes; fills are not
+    followed) and prints, per operation, its iteration tile, the tile of
+    each operand it reads (halos included) and its recomputation factor over
+    the whole grid of such tiles. The IR is left unchanged.
+  }];
 }
 
 #endif // HEAVYMETAL_TRANSFORMS_PASSES_TD

@@ -31,6 +31,8 @@ constexpr llvm::StringLiteral kReportOutOfBounds = "hm_emu_report_oob";
 constexpr llvm::StringLiteral kRegisterAlloc = "hm_emu_register_alloc";
 constexpr llvm::StringLiteral kUnregisterAlloc = "hm_emu_unregister_alloc";
 constexpr llvm::StringLiteral kSharedAccess = "hm_emu_shared_access";
+constexpr llvm::StringLiteral kMatrixSync = "hm_emu_mma_sync";
+constexpr llvm::StringLiteral kMatrixCompute = "hm_emu_mma_compute";
 } // namespace fn
 
 /// Declares runtime functions and constant strings in the host module, each
@@ -130,6 +132,20 @@ LogicalResult lowerKernelOps(func::FuncOp func, gpu::GPUFuncOp source,
                              RuntimeBuilder &runtime,
                              const llvm::StringMap<std::string> &renamed,
                              bool yieldInLoops);
+
+/// Whether the emulator runs `op`, a gpu.subgroup_mma_* operation, and if
+/// not emits an error at it saying why (fragment or memory element types,
+/// layouts).
+LogicalResult checkMatrixOpSupported(Operation *op);
+
+/// Lowers the gpu.subgroup_mma_* operations of `func` (first argument: the
+/// thread context) and gives every !gpu.mma_matrix value a vector type
+/// holding the whole fragment in row-major order: each lane keeps a private
+/// copy. Loads read the whole tile in every lane, stores write a disjoint
+/// share per lane, compute calls the runtime; loads, stores and compute
+/// synchronise the warp and check that its lanes agree. Runs before the
+/// bounds and race checks, which then cover the generated accesses.
+void lowerMatrixOps(func::FuncOp func, RuntimeBuilder &runtime);
 
 /// Wraps every memref.load/store, atomic and vector.load/store of `func`
 /// (whose first argument is the thread context) into a bounds check that

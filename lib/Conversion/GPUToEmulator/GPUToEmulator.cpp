@@ -47,7 +47,8 @@ bool synchronisesThreads(ModuleOp module, func::FuncOp func,
   func.walk([&](func::CallOp call) {
     StringRef callee = call.getCallee();
     if (callee == fn::kBarrier || callee == fn::kShuffle ||
-        callee == fn::kWarpExchange || callee == fn::kYield) {
+        callee == fn::kWarpExchange || callee == fn::kYield ||
+        callee == fn::kMatrixSync || callee == fn::kMatrixCompute) {
       result = true;
     } else if (auto target = module.lookupSymbol<func::FuncOp>(callee)) {
       if (!target.isExternal() && synchronisesThreads(module, target, memo))

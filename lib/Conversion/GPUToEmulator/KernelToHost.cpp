@@ -50,6 +50,14 @@ bool isSupportedKernelOp(Operation *op) {
              gpu::DynamicSharedMemoryOp, gpu::PrintfOp>(op);
 }
 
+/// Whether `op` is one of the warp-collective matrix operations that
+/// MatrixOps.cpp lowers (for some fragment types).
+bool isMatrixOp(Operation *op) {
+  return isa<gpu::SubgroupMmaLoadMatrixOp, gpu::SubgroupMmaStoreMatrixOp,
+             gpu::SubgroupMmaComputeOp, gpu::SubgroupMmaConstantMatrixOp,
+             gpu::SubgroupMmaElementwiseOp>(op);
+}
+
 /// Whether `type` can be a warp-operation operand (passed as 64 bits).
 bool isWarpScalar(Type type) {
   return type.isIndex() ||
@@ -96,7 +104,9 @@ LogicalResult ModuleConverter::checkSupported() {
     ok = false;
   }
   gpuModule.walk([&](Operation *op) {
-    if (isa<gpu::GPUDialect>(op->getDialect()) &&
+    if (isMatrixOp(op)) {
+      ok &= succeeded(checkMatrixOpSupported(op));
+    } else if (isa<gpu::GPUDialect>(op->getDialect()) &&
         !isa<gpu::GPUFuncOp, gpu::GPUModuleOp>(op) &&
         !isSupportedKernelOp(op)) {
       op->emitOpError("is not supported by the GPU emulator");
@@ -418,8 +428,10 @@ LogicalResult ModuleConverter::convertFunction(FunctionOpInterface source) {
   Block &entry = func.front();
   entry.insertArgument(0u, ptrType, source.getLoc());
 
-  // Checks go in while workgroup memrefs still say so in their type; the
-  // race check sits inside the bounds check, next to the access.
+  // Matrix operations become loads and stores first, so that the checks
+  // cover them. Checks go in while workgroup memrefs still say so in their
+  // type; the race check sits inside the bounds check, next to the access.
+  lowerMatrixOps(func, runtime);
   if (options.boundsChecks)
     insertBoundsChecks(func, runtime);
   if (options.raceChecks)

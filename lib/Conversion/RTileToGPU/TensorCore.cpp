@@ -1,15 +1,640 @@
 //===- TensorCore.cpp - Tensor-core kernels for configured ops ------------===//
+//
+// A configured f16 contraction or convolution whose configuration runs on
+// tensor cores becomes one gpu.launch that computes it as a (batched) GEMM
+// over 16x16x16 gpu.subgroup_mma_* fragments:
+//
+//   rows (M)     the loops that index only the first input (matmul's M, a
+//                convolution's N/OH/OW), flattened;
+//   columns (N)  the loops that index only the second input (N, F);
+//   batch        the loops that index both (batch_matmul's B);
+//   K            the reduction loops, flattened (a convolution's KH/KW/C:
+//                the staged A tile is the im2col tile, gathered through the
+//                input's indexing map).
+//
+// A 1-d grid walks the block tiles; each warp owns a warp tile (the
+// config's `warp`, whose M and N extents are multiples of 16). Per reduction
+// step, all threads copy the A (rows x K) and B (K x columns) tiles into
+// padded workgroup memory, zero-filling points outside the loops (edge
+// tiles, partial steps); the warps multiply 16x16 fragments into f32
+// accumulators. Tile rows and columns are laid out warp by warp, so every
+// fragment is a contiguous 16x16 block whatever the warp tile's shape. The
+// epilogue passes each accumulator through workgroup memory and lets every
+// lane write its share to the output through the output's indexing map,
+// guarded, adding the output's initial value and rounding to its type.
+//
+//===----------------------------------------------------------------------===//
 
 #include "TensorCore.h"
 
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Transforms/DialectConversion.h"
+
 using namespace mlir;
 using namespace mlir::hm;
+
+namespace {
+
+/// The fragment shape (m16n16k16) and the warp size it needs.
+constexpr int64_t kFragment = 16;
+constexpr int64_t kWarpSize = 32;
+/// Static shared memory above this needs the dynamic kind on NVIDIA GPUs.
+constexpr int64_t kMaxStaticSharedBytes = 48 * 1024;
+/// Alignment of each region of the kernel's workgroup buffer.
+constexpr int64_t kRegionAlignment = 128;
+
+/// Whether the payload is `out + ext(a) * ext(b)` (ext an arith.extf to the
+/// output type, or nothing), in any operand order.
+bool isMultiplyAccumulate(linalg::LinalgOp op) {
+  Block *body = op.getBlock();
+  if (body->getNumArguments() != 3)
+    return false;
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  if (yield.getNumOperands() != 1)
+    return false;
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  auto stripExt = [](Value v) {
+    if (auto ext = v.getDefiningOp<arith::ExtFOp>())
+      return ext.getIn();
+    return v;
+  };
+  Value acc = body->getArgument(2);
+  Value product = add.getLhs() == acc ? add.getRhs() : add.getLhs();
+  if ((add.getLhs() == acc) == (add.getRhs() == acc))
+    return false;
+  auto mul = product.getDefiningOp<arith::MulFOp>();
+  if (!mul)
+    return false;
+  Value x = stripExt(mul.getLhs()), y = stripExt(mul.getRhs());
+  Value a = body->getArgument(0), b = body->getArgument(1);
+  return (x == a && y == b) || (x == b && y == a);
+}
+
+/// Turns the loops of `launch` that carry fragments into cf branches.
+/// Upstream's NVVM pipeline starts with convert-nvgpu-to-nvvm, whose SCF
+/// structural type conversion cannot convert !gpu.mma_matrix and so fails
+/// on an scf.for carrying one; branches it leaves alone, and
+/// convert-gpu-to-nvvm converts their fragment operands like the rest.
+LogicalResult lowerFragmentLoops(gpu::LaunchOp launch) {
+  MLIRContext *ctx = launch.getContext();
+  RewritePatternSet patterns(ctx);
+  populateSCFToControlFlowConversionPatterns(patterns);
+  ConversionTarget target(*ctx);
+  target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+  target.addDynamicallyLegalOp<scf::ForOp>([](scf::ForOp loop) {
+    return llvm::none_of(loop.getResultTypes(), [](Type type) {
+      return isa<gpu::MMAMatrixType>(type);
+    });
+  });
+  return applyPartialConversion(launch, target, std::move(patterns));
+}
+
+/// Builds the tensor-core kernel of one operation.
+class TensorCoreKernelBuilder {
+public:
+  TensorCoreKernelBuilder(linalg::LinalgOp op, const OpFootprint &footprint,
+                          const TileConfig &config)
+      : op(op), fp(footprint), config(config), loc(op.getLoc()) {}
+
+  /// Why the operation does not fit this kernel (empty if it does); fills
+  /// the loop groups and tile sizes.
+  std::string analyse();
+  /// Replaces the operation by its gpu.launch; fails, changing nothing, if
+  /// the kernel's accumulator loops cannot become branches.
+  LogicalResult build(RewriterBase &rewriter);
+
+private:
+  Value cst(OpBuilder &b, int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  }
+  SmallVector<OpFoldResult> basis(OpBuilder &b, ArrayRef<int64_t> sizes) {
+    return llvm::map_to_vector(
+        sizes, [&](int64_t s) -> OpFoldResult { return b.getIndexAttr(s); });
+  }
+  ValueRange delinearize(OpBuilder &b, Value linear, ArrayRef<int64_t> sizes) {
+    return affine::AffineDelinearizeIndexOp::create(b, loc, linear,
+                                                    basis(b, sizes),
+                                                    /*hasOuterBound=*/true)
+        .getResults();
+  }
+  Value linearize(OpBuilder &b, ValueRange coords, ArrayRef<int64_t> sizes) {
+    if (coords.empty())
+      return cst(b, 0);
+    return affine::AffineLinearizeIndexOp::create(b, loc, coords,
+                                                  basis(b, sizes),
+                                                  /*disjoint=*/true);
+  }
+  /// Per-loop extents of `group` (indices into the parallel loops) in `of`.
+  SmallVector<int64_t> extentsOf(ArrayRef<unsigned> group,
+                                 ArrayRef<int64_t> of) const {
+    return llvm::map_to_vector(group, [&](unsigned p) { return of[p]; });
+  }
+  /// `coord < extent` for every loop (parallel or reduction, by loop index)
+  /// that can overhang, and-ed; null when none can.
+  Value inBounds(OpBuilder &b, ArrayRef<std::pair<unsigned, Value>> loops);
+  /// Copies input `operand`'s tile for the reduction step at `stepOrigin`
+  /// into `tile`, zero outside the loops. `rowGroup` / `columnGroup` say
+  /// which parallel loops the tile's rows / columns are (the other is K).
+  void stageTile(OpBuilder &b, unsigned operand, Value tile,
+                 ArrayRef<Value> blockOrigin, ValueRange stepOrigin,
+                 bool kIsColumns, ArrayRef<unsigned> spatialGroup);
+
+  linalg::LinalgOp op;
+  const OpFootprint &fp;
+  const TileConfig &config;
+  Location loc;
+
+  /// Positions in fp.parallelLoops of the batch, row (A) and column (B)
+  /// loops, in loop order.
+  SmallVector<unsigned> batchGroup, rowGroup, columnGroup;
+  int64_t batchBlock = 1, rowsPerWarp = 1, columnsPerWarp = 1;
+  int64_t blockRows = 1, blockColumns = 1, kStep = 1, numWarps = 1;
+  int64_t batchPerWarp = 1;
+  int64_t aLead = 0, bLead = 0;
+  Type inputType, outputType;
+  unsigned outputOperand = 2;
+  Value threadId, numThreads;
+};
+
+std::string TensorCoreKernelBuilder::analyse() {
+  if (fp.operands.size() != 3 || !fp.operands[2].isOutput ||
+      fp.operands[0].isOutput || fp.operands[1].isOutput)
+    return "it does not have two inputs and one output";
+  inputType = fp.operands[0].elementType;
+  outputType = fp.operands[2].elementType;
+  if (!inputType.isF16() || !fp.operands[1].elementType.isF16())
+    return "its inputs are not f16 (gpu.subgroup_mma_* has no bf16)";
+  if (!outputType.isF16() && !outputType.isF32())
+    return "its output is not f16 or f32";
+  if (!isMultiplyAccumulate(op))
+    return "its payload is not a multiply-accumulate";
+  for (const OperandAccess &access : fp.operands)
+    if (!llvm::all_of(access.coefficients, [](const auto &c) {
+          return c && llvm::all_of(*c, [](int64_t v) { return v >= 0; });
+        }))
+      return "an operand index is not linear in the loops";
+  for (auto [p, l] : llvm::enumerate(fp.parallelLoops)) {
+    if (config.block[p] % config.warp[p] != 0)
+      return "a warp extent does not divide its block extent";
+    numWarps *= config.block[p] / config.warp[p];
+    switch (fp.loopRoles[l]) {
+    case LoopRole::Batch:
+      batchGroup.push_back(p);
+      batchBlock *= config.block[p];
+      batchPerWarp *= config.warp[p];
+      break;
+    case LoopRole::A:
+      rowGroup.push_back(p);
+      rowsPerWarp *= config.warp[p];
+      blockRows *= config.block[p];
+      break;
+    case LoopRole::B:
+      columnGroup.push_back(p);
+      columnsPerWarp *= config.warp[p];
+      blockColumns *= config.block[p];
+      break;
+    case LoopRole::Other:
+      return "a parallel loop indexes neither input";
+    }
+  }
+  for (int64_t r : config.reduction)
+    kStep *= r;
+  if (rowsPerWarp % kFragment || columnsPerWarp % kFragment ||
+      kStep % kFragment)
+    return "the warp tile or the reduction step is not a multiple of 16";
+  if (numWarps * kWarpSize > 1024)
+    return "the block has more than 32 warps";
+  // The config's padding, rounded up to 16 bytes: the fragments' leading
+  // dimension must be a multiple of 8 halves.
+  int64_t padding = llvm::alignTo(config.padding, 8);
+  aLead = kStep + padding;
+  bLead = blockColumns + padding;
+  return "";
+}
+
+Value TensorCoreKernelBuilder::inBounds(
+    OpBuilder &b, ArrayRef<std::pair<unsigned, Value>> loops) {
+  Value all;
+  for (auto [l, value] : loops) {
+    int64_t extent = fp.loopExtents[l];
+    int64_t step = 0;
+    if (auto it = llvm::find(fp.parallelLoops, l);
+        it != fp.parallelLoops.end())
+      step = config.block[it - fp.parallelLoops.begin()];
+    else
+      step = config.reduction[llvm::find(fp.reductionLoops, l) -
+                              fp.reductionLoops.begin()];
+    if (extent % step == 0)
+      continue;
+    Value lt = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, value,
+                                     cst(b, extent));
+    all = all ? arith::AndIOp::create(b, loc, all, lt).getResult() : lt;
+  }
+  return all;
+}
+
+void TensorCoreKernelBuilder::stageTile(OpBuilder &b, unsigned operand,
+                                        Value tile, ArrayRef<Value> blockOrigin,
+                                        ValueRange stepOrigin, bool kIsColumns,
+                                        ArrayRef<unsigned> spatialGroup) {
+  // The copy walks (batch, rows, columns) with the tile's columns fastest;
+  // the spatial index is (warp, position in the warp tile), so that each
+  // warp's part of the tile is contiguous.
+  SmallVector<int64_t> warpCounts, warpExtents;
+  for (unsigned p : spatialGroup) {
+    warpCounts.push_back(config.block[p] / config.warp[p]);
+    warpExtents.push_back(config.warp[p]);
+  }
+  SmallVector<int64_t> batchExtents = extentsOf(batchGroup, config.block);
+  ArrayRef<int64_t> kExtents = config.reduction;
+  SmallVector<int64_t> sizes(batchExtents);
+  if (kIsColumns) {
+    llvm::append_range(sizes, warpCounts);
+    llvm::append_range(sizes, warpExtents);
+    llvm::append_range(sizes, kExtents);
+  } else {
+    llvm::append_range(sizes, kExtents);
+    llvm::append_range(sizes, warpCounts);
+    llvm::append_range(sizes, warpExtents);
+  }
+  int64_t elements = 1;
+  for (int64_t s : sizes)
+    elements *= s;
+
+  auto loop = scf::ForOp::create(b, loc, threadId, cst(b, elements), numThreads);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  ValueRange coords = delinearize(b, loop.getInductionVar(), sizes);
+  size_t nb = batchExtents.size(), ns = spatialGroup.size(),
+         nk = kExtents.size();
+  ValueRange batchCoords = coords.take_front(nb);
+  ValueRange spatial = coords.drop_front(nb);
+  ValueRange kCoords;
+  if (kIsColumns) {
+    kCoords = spatial.drop_front(2 * ns);
+    spatial = spatial.take_front(2 * ns);
+  } else {
+    kCoords = spatial.take_front(nk);
+    spatial = spatial.drop_front(nk);
+  }
+  ValueRange warpCoords = spatial.take_front(ns);
+  ValueRange inWarp = spatial.drop_front(ns);
+
+  // Loop values at this element (loops the operand does not use stay 0).
+  SmallVector<Value> loops(fp.getNumLoops(), cst(b, 0));
+  SmallVector<std::pair<unsigned, Value>> checked;
+  for (auto [i, p] : llvm::enumerate(batchGroup)) {
+    unsigned l = fp.parallelLoops[p];
+    loops[l] = arith::AddIOp::create(b, loc, blockOrigin[p], batchCoords[i]);
+    checked.emplace_back(l, loops[l]);
+  }
+  for (auto [i, p] : llvm::enumerate(spatialGroup)) {
+    unsigned l = fp.parallelLoops[p];
+    Value offset = arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(b, loc, warpCoords[i], cst(b, config.warp[p])),
+        inWarp[i]);
+    loops[l] = arith::AddIOp::create(b, loc, blockOrigin[p], offset);
+    checked.emplace_back(l, loops[l]);
+  }
+  for (auto [i, l] : llvm::enumerate(fp.reductionLoops)) {
+    loops[l] = arith::AddIOp::create(b, loc, stepOrigin[i], kCoords[i]);
+    checked.emplace_back(l, loops[l]);
+  }
+  Value source = op->getOperand(operand);
+  AffineMap map = fp.operands[operand].indexingMap;
+  SmallVector<Value> indices;
+  for (unsigned d = 0; d < map.getNumResults(); ++d)
+    indices.push_back(
+        affine::AffineApplyOp::create(b, loc, map.getSubMap({d}), loops));
+
+  Value value;
+  if (Value inside = inBounds(b, checked)) {
+    auto ifOp = scf::IfOp::create(b, loc, TypeRange{inputType}, inside,
+                                  /*withElseRegion=*/true);
+    OpBuilder thenBuilder = ifOp.getThenBodyBuilder();
+    scf::YieldOp::create(
+        thenBuilder, loc,
+        ValueRange{memref::LoadOp::create(thenBuilder, loc, source, indices)});
+    OpBuilder elseBuilder = ifOp.getElseBodyBuilder();
+    scf::YieldOp::create(
+        elseBuilder, loc,
+        ValueRange{arith::ConstantOp::create(
+            elseBuilder, loc, elseBuilder.getZeroAttr(inputType))});
+    value = ifOp.getResult(0);
+  } else {
+    value = memref::LoadOp::create(b, loc, source, indices);
+  }
+  Value batchIndex = linearize(b, batchCoords, batchExtents);
+  SmallVector<int64_t> spatialSizes(warpCounts);
+  llvm::append_range(spatialSizes, warpExtents);
+  Value spatialIndex = linearize(b, spatial, spatialSizes);
+  Value kIndex = linearize(b, kCoords, kExtents);
+  SmallVector<Value> tileIndices{batchIndex};
+  if (kIsColumns)
+    tileIndices.append({spatialIndex, kIndex});
+  else
+    tileIndices.append({kIndex, spatialIndex});
+  memref::StoreOp::create(b, loc, value, tile, tileIndices);
+}
+
+LogicalResult TensorCoreKernelBuilder::build(RewriterBase &rewriter) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  OpBuilder &b = rewriter;
+  MLIRContext *ctx = b.getContext();
+
+  SmallVector<int64_t> gridDims;
+  for (auto [p, l] : llvm::enumerate(fp.parallelLoops))
+    gridDims.push_back(llvm::divideCeil(fp.loopExtents[l], config.block[p]));
+  int64_t grid = 1;
+  for (int64_t g : gridDims)
+    grid *= g;
+  int64_t threads = numWarps * kWarpSize;
+
+  // One workgroup buffer: the A and B tiles of a step, and, after the last
+  // step, each warp's 16x16 f32 epilogue tile in the same bytes.
+  auto workgroup = gpu::AddressSpaceAttr::get(
+      ctx, gpu::GPUDialect::getWorkgroupAddressSpace());
+  auto aType = MemRefType::get({batchBlock, blockRows, aLead}, inputType,
+                               MemRefLayoutAttrInterface(), workgroup);
+  auto bType = MemRefType::get({batchBlock, kStep, bLead}, inputType,
+                               MemRefLayoutAttrInterface(), workgroup);
+  Type f32 = b.getF32Type();
+  auto epilogueType = MemRefType::get({numWarps, kFragment, kFragment}, f32,
+                                      MemRefLayoutAttrInterface(), workgroup);
+  int64_t aBytes = aType.getNumElements() * 2;
+  int64_t bOffset = llvm::alignTo(aBytes, kRegionAlignment);
+  int64_t stagingBytes = bOffset + bType.getNumElements() * 2;
+  int64_t bytes = llvm::alignTo(
+      std::max(stagingBytes, epilogueType.getNumElements() * 4),
+      kRegionAlignment);
+  bool dynamicShared = bytes > kMaxStaticSharedBytes;
+  auto rawType = MemRefType::get({bytes}, b.getI8Type(),
+                                 MemRefLayoutAttrInterface(), workgroup);
+
+  Value one = cst(b, 1);
+  SmallVector<Type> workgroupTypes;
+  if (!dynamicShared)
+    workgroupTypes.push_back(rawType);
+  Value dynamicBytes;
+  if (dynamicShared)
+    dynamicBytes =
+        arith::ConstantIntOp::create(b, loc, b.getI32Type(), bytes);
+  auto launch = gpu::LaunchOp::create(
+      b, loc, cst(b, grid), one, one, cst(b, threads), one, one, dynamicBytes,
+      /*asyncTokenType=*/nullptr, /*asyncDependencies=*/ValueRange(),
+      workgroupTypes, TypeRange());
+  Block &kernel = launch.getBody().front();
+  b.setInsertionPointToStart(&kernel);
+  gpu::TerminatorOp::create(b, loc);
+  b.setInsertionPointToStart(&kernel);
+
+  Value raw;
+  if (dynamicShared)
+    raw = gpu::DynamicSharedMemoryOp::create(
+        b, loc,
+        MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                        MemRefLayoutAttrInterface(), workgroup));
+  else
+    raw = launch.getWorkgroupAttributions().front();
+  Value aTile = memref::ViewOp::create(b, loc, aType, raw, cst(b, 0),
+                                       ValueRange());
+  Value bTile = memref::ViewOp::create(b, loc, bType, raw, cst(b, bOffset),
+                                       ValueRange());
+  Value epilogue = memref::ViewOp::create(b, loc, epilogueType, raw,
+                                          cst(b, 0), ValueRange());
+
+  threadId = launch.getThreadIds().x;
+  numThreads = cst(b, threads);
+  SmallVector<Value> blockOrigin;
+  for (auto [p, coord] :
+       llvm::enumerate(delinearize(b, launch.getBlockIds().x, gridDims)))
+    blockOrigin.push_back(
+        arith::MulIOp::create(b, loc, coord, cst(b, config.block[p])));
+
+  // This warp's tile: its coordinates in the block's warp grid, and where
+  // its rows, columns and batch points start in the tiles.
+  Value warpId = arith::DivUIOp::create(b, loc, threadId, cst(b, kWarpSize));
+  SmallVector<int64_t> warpGrid;
+  for (auto [p, l] : llvm::enumerate(fp.parallelLoops))
+    warpGrid.push_back(config.block[p] / config.warp[p]);
+  ValueRange warpCoords = delinearize(b, warpId, warpGrid);
+  auto warpIndexOver = [&](ArrayRef<unsigned> group) {
+    SmallVector<Value> coords;
+    SmallVector<int64_t> sizes;
+    for (unsigned p : group) {
+      coords.push_back(warpCoords[p]);
+      sizes.push_back(warpGrid[p]);
+    }
+    return linearize(b, coords, sizes);
+  };
+  Value rowBase = arith::MulIOp::create(b, loc, warpIndexOver(rowGroup),
+                                        cst(b, rowsPerWarp));
+  Value columnBase = arith::MulIOp::create(b, loc, warpIndexOver(columnGroup),
+                                           cst(b, columnsPerWarp));
+  // The block-tile batch index of each of this warp's batch points.
+  SmallVector<int64_t> batchWarpExtents = extentsOf(batchGroup, config.warp);
+  SmallVector<int64_t> batchBlockExtents = extentsOf(batchGroup, config.block);
+  SmallVector<Value> batchIndices;
+  for (int64_t point = 0; point < batchPerWarp; ++point) {
+    SmallVector<Value> coords;
+    int64_t rest = point;
+    SmallVector<int64_t> inWarp(batchGroup.size());
+    for (int64_t i = batchGroup.size() - 1; i >= 0; --i) {
+      inWarp[i] = rest % batchWarpExtents[i];
+      rest /= batchWarpExtents[i];
+    }
+    for (auto [i, p] : llvm::enumerate(batchGroup))
+      coords.push_back(arith::AddIOp::create(
+          b, loc,
+          arith::MulIOp::create(b, loc, warpCoords[p],
+                                cst(b, batchWarpExtents[i])),
+          cst(b, inWarp[i])));
+    batchIndices.push_back(linearize(b, coords, batchBlockExtents));
+  }
+
+  // Accumulators, zero: the output's initial value is added at the end.
+  int64_t rowFragments = rowsPerWarp / kFragment;
+  int64_t columnFragments = columnsPerWarp / kFragment;
+  auto accType = gpu::MMAMatrixType::get({kFragment, kFragment}, f32, "COp");
+  auto aFragType =
+      gpu::MMAMatrixType::get({kFragment, kFragment}, inputType, "AOp");
+  auto bFragType =
+      gpu::MMAMatrixType::get({kFragment, kFragment}, inputType, "BOp");
+  Value zero = gpu::SubgroupMmaConstantMatrixOp::create(
+      b, loc, accType, arith::ConstantOp::create(b, loc, b.getZeroAttr(f32)));
+  SmallVector<Value> init(batchPerWarp * rowFragments * columnFragments, zero);
+  auto accIndex = [&](int64_t point, int64_t i, int64_t j) {
+    return (point * rowFragments + i) * columnFragments + j;
+  };
+
+  SmallVector<Value> stepLbs(fp.reductionLoops.size(), cst(b, 0));
+  SmallVector<Value> stepUbs, stepSteps;
+  for (auto [r, l] : llvm::enumerate(fp.reductionLoops)) {
+    stepUbs.push_back(cst(b, fp.loopExtents[l]));
+    stepSteps.push_back(cst(b, config.reduction[r]));
+  }
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, stepLbs, stepUbs, stepSteps, init,
+      [&](OpBuilder &sb, Location, ValueRange stepOrigin,
+          ValueRange accs) -> scf::ValueVector {
+        stageTile(sb, 0, aTile, blockOrigin, stepOrigin, /*kIsColumns=*/true,
+                  rowGroup);
+        stageTile(sb, 1, bTile, blockOrigin, stepOrigin, /*kIsColumns=*/false,
+                  columnGroup);
+        gpu::BarrierOp::create(sb, loc);
+        SmallVector<Value> next(accs.begin(), accs.end());
+        auto lead = [&](int64_t ld) { return sb.getIndexAttr(ld); };
+        for (int64_t kk = 0; kk < kStep / kFragment; ++kk) {
+          Value k = cst(sb, kk * kFragment);
+          for (int64_t point = 0; point < batchPerWarp; ++point) {
+            SmallVector<Value> aFrags, bFrags;
+            for (int64_t i = 0; i < rowFragments; ++i) {
+              Value row = arith::AddIOp::create(sb, loc, rowBase,
+                                                cst(sb, i * kFragment));
+              aFrags.push_back(gpu::SubgroupMmaLoadMatrixOp::create(
+                  sb, loc, aFragType, aTile,
+                  ValueRange{batchIndices[point], row, k}, lead(aLead),
+                  /*transpose=*/UnitAttr()));
+            }
+            for (int64_t j = 0; j < columnFragments; ++j) {
+              Value column = arith::AddIOp::create(sb, loc, columnBase,
+                                                   cst(sb, j * kFragment));
+              bFrags.push_back(gpu::SubgroupMmaLoadMatrixOp::create(
+                  sb, loc, bFragType, bTile,
+                  ValueRange{batchIndices[point], k, column}, lead(bLead),
+                  /*transpose=*/UnitAttr()));
+            }
+            for (int64_t i = 0; i < rowFragments; ++i)
+              for (int64_t j = 0; j < columnFragments; ++j) {
+                Value &acc = next[accIndex(point, i, j)];
+                acc = gpu::SubgroupMmaComputeOp::create(
+                    sb, loc, accType, aFrags[i], bFrags[j], acc,
+                    /*a_transpose=*/UnitAttr(), /*b_transpose=*/UnitAttr());
+              }
+          }
+        }
+        gpu::BarrierOp::create(sb, loc);
+        return next;
+      });
+  ValueRange results = nest.results;
+
+  // Epilogue, one fragment at a time through the warp's 16x16 tile: each
+  // lane writes 8 of its elements, guarded, through the output's map.
+  Value lane = arith::RemUIOp::create(b, loc, threadId, cst(b, kWarpSize));
+  Value output = op->getOperand(outputOperand);
+  AffineMap outputMap = fp.operands[outputOperand].indexingMap;
+  bool readsOutput = fp.operands[outputOperand].isRead;
+  SmallVector<int64_t> rowWarpExtents = extentsOf(rowGroup, config.warp);
+  SmallVector<int64_t> columnWarpExtents = extentsOf(columnGroup, config.warp);
+  constexpr int64_t kShare = kFragment * kFragment / kWarpSize;
+  for (int64_t point = 0; point < batchPerWarp; ++point) {
+    for (int64_t i = 0; i < rowFragments; ++i) {
+      for (int64_t j = 0; j < columnFragments; ++j) {
+        gpu::SubgroupMmaStoreMatrixOp::create(
+            b, loc, results[accIndex(point, i, j)], epilogue,
+            ValueRange{warpId, cst(b, 0), cst(b, 0)},
+            b.getIndexAttr(kFragment), /*transpose=*/UnitAttr());
+        gpu::BarrierOp::create(b, loc);
+        auto loop = scf::ForOp::create(b, loc, cst(b, 0), cst(b, kShare), one);
+        {
+          OpBuilder::InsertionGuard loopGuard(b);
+          b.setInsertionPointToStart(loop.getBody());
+          Value element = arith::AddIOp::create(
+              b, loc,
+              arith::MulIOp::create(b, loc, lane, cst(b, kShare)),
+              loop.getInductionVar());
+          Value r = arith::DivUIOp::create(b, loc, element, cst(b, kFragment));
+          Value c = arith::RemUIOp::create(b, loc, element, cst(b, kFragment));
+          Value rowInWarp =
+              arith::AddIOp::create(b, loc, r, cst(b, i * kFragment));
+          Value columnInWarp =
+              arith::AddIOp::create(b, loc, c, cst(b, j * kFragment));
+          SmallVector<Value> loops(fp.getNumLoops(), cst(b, 0));
+          SmallVector<std::pair<unsigned, Value>> checked;
+          auto place = [&](ArrayRef<unsigned> group, ValueRange inWarp) {
+            for (auto [g, p] : llvm::enumerate(group)) {
+              unsigned l = fp.parallelLoops[p];
+              Value offset = arith::AddIOp::create(
+                  b, loc,
+                  arith::MulIOp::create(b, loc, warpCoords[p],
+                                        cst(b, config.warp[p])),
+                  inWarp[g]);
+              loops[l] = arith::AddIOp::create(b, loc, blockOrigin[p], offset);
+              checked.emplace_back(l, loops[l]);
+            }
+          };
+          place(rowGroup, delinearize(b, rowInWarp, rowWarpExtents));
+          place(columnGroup, delinearize(b, columnInWarp, columnWarpExtents));
+          SmallVector<Value> batchInWarp;
+          int64_t rest = point;
+          SmallVector<int64_t> pointCoords(batchGroup.size());
+          for (int64_t g = batchGroup.size() - 1; g >= 0; --g) {
+            pointCoords[g] = rest % batchWarpExtents[g];
+            rest /= batchWarpExtents[g];
+          }
+          for (int64_t v : pointCoords)
+            batchInWarp.push_back(cst(b, v));
+          place(batchGroup, batchInWarp);
+          SmallVector<Value> indices;
+          for (unsigned d = 0; d < outputMap.getNumResults(); ++d)
+            indices.push_back(affine::AffineApplyOp::create(
+                b, loc, outputMap.getSubMap({d}), loops));
+          Value inside = inBounds(b, checked);
+          auto body = [&](OpBuilder &gb) {
+            Value v = memref::LoadOp::create(gb, loc, epilogue,
+                                             ValueRange{warpId, r, c});
+            if (readsOutput) {
+              Value initial =
+                  memref::LoadOp::create(gb, loc, output, indices);
+              if (!outputType.isF32())
+                initial = arith::ExtFOp::create(gb, loc, f32, initial);
+              v = arith::AddFOp::create(gb, loc, initial, v);
+            }
+            if (!outputType.isF32())
+              v = arith::TruncFOp::create(gb, loc, outputType, v);
+            memref::StoreOp::create(gb, loc, v, output, indices);
+          };
+          if (inside) {
+            auto ifOp = scf::IfOp::create(b, loc, inside,
+                                          /*withElseRegion=*/false);
+            OpBuilder gb = OpBuilder::atBlockBegin(ifOp.thenBlock());
+            body(gb);
+          } else {
+            body(b);
+          }
+        }
+        gpu::BarrierOp::create(b, loc);
+      }
+    }
+  }
+  if (failed(lowerFragmentLoops(launch))) {
+    rewriter.eraseOp(launch);
+    return failure();
+  }
+  rewriter.eraseOp(op);
+  return success();
+}
+
+} // namespace
 
 LogicalResult mlir::hm::lowerToTensorCores(RewriterBase &rewriter,
                                            linalg::LinalgOp op,
                                            const OpFootprint &footprint,
                                            const TileConfig &config,
                                            rtile::ArchAttr arch) {
-  // Not built yet: every configuration takes the CUDA-core path.
-  return failure();
+  if (!CostModel(arch).usesTensorCores(footprint, config))
+    return failure();
+  TensorCoreKernelBuilder builder(op, footprint, config);
+  if (!builder.analyse().empty())
+    return failure();
+  return builder.build(rewriter);
 }

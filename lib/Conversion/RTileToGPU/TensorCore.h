@@ -14,6 +14,8 @@
 #include "HeavyMetal/Analysis/OpFootprint.h"
 #include "HeavyMetal/Dialect/RTile/IR/RTile.h"
 
+// The kernels' accumulator loops are cf branches (see TensorCore.cpp).
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
 

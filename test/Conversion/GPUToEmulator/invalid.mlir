@@ -17,19 +17,6 @@ module attributes {gpu.container_module} {
 
 module attributes {gpu.container_module} {
   gpu.module @kernels {
-    gpu.func @mma(%m: memref<16x16xf16>) kernel {
-      %c0 = arith.constant 0 : index
-      // expected-error @below {{'gpu.subgroup_mma_load_matrix' op is not supported by the GPU emulator}}
-      %a = gpu.subgroup_mma_load_matrix %m[%c0, %c0] {leadDimension = 16 : index} : memref<16x16xf16> -> !gpu.mma_matrix<16x16xf16, "AOp">
-      gpu.return
-    }
-  }
-}
-
-// -----
-
-module attributes {gpu.container_module} {
-  gpu.module @kernels {
     gpu.func @vector_shuffle(%v: vector<2xf16>) kernel {
       %c1 = arith.constant 1 : i32
       %c32 = arith.constant 32 : i32

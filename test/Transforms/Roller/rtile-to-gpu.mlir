@@ -7,8 +7,12 @@
 
 // 64x48 matmul, 32x16 block tiles, 2x4 per thread, K step 8, padding 1:
 // 2 x 3 = 6 blocks of 16 x 4 = 64 threads; A's tile 32 x (8+1) and B's
-// 8 x (16+1) in workgroup memory; a 2x4 accumulator per thread. The tiles
-// divide the loops: no guards on the points.
+// 8 x (16+1) in workgroup memory; a 2x4 accumulator per thread. Without a
+// vector width, consecutive threads own consecutive columns (thread origin
+// tx, points 4 apart). The staged tiles are copied with 16-byte loads (one
+// of A's 64 and, in the first 32 threads, one of B's 32 per thread). Per
+// step: stage, barrier, then for each K iteration of the step every point of
+// the register tile (unrolled), barrier.
 // CHECK-LABEL: func.func @matmul_even
 // CHECK-DAG:     %[[C6:[a-zA-Z0-9_]+]] = arith.constant 6 : index
 // CHECK-DAG:     %[[C64:[a-zA-Z0-9_]+]] = arith.constant 64 : index
@@ -21,16 +25,16 @@
 // Accumulators start from the output.
 // CHECK:           memref.load %{{.+}} : memref<64x48xf32>
 // CHECK:           memref.store %{{.+}}, %[[ACC]]
-// One reduction step: stage A and B cooperatively, barrier, accumulate, barrier.
 // CHECK:           scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} {
-// CHECK:             scf.for %{{.+}} = %[[TX]] to %{{.+}} step %{{.+}} {
-// CHECK:               memref.load %{{.+}} : memref<64x32xf32>
-// CHECK:               memref.store %{{.+}}, %[[A]]
-// CHECK:             scf.for %{{.+}} = %[[TX]] to %{{.+}} step %{{.+}} {
-// CHECK:               memref.load %{{.+}} : memref<32x48xf32>
-// CHECK:               memref.store %{{.+}}, %[[B]]
+// CHECK:             affine.delinearize_index %[[TX]] into (32, 2)
+// CHECK:             vector.load %{{.+}} {alignment = 16 : i64} : memref<64x32xf32>, vector<4xf32>
+// CHECK:             arith.cmpi ult, %[[TX]], %{{.+}} : index
+// CHECK:             affine.delinearize_index %[[TX]] into (8, 4)
+// CHECK:             vector.load %{{.+}} {alignment = 16 : i64} : memref<32x48xf32>, vector<4xf32>
+// CHECK:             vector.store %{{.+}}, %[[A]]
+// CHECK:             vector.store %{{.+}}, %[[B]]
 // CHECK:             gpu.barrier
-// CHECK-NOT:         scf.if
+// CHECK-NOT:         scf.for
 // CHECK:             memref.load %[[ACC]]
 // CHECK:             memref.load %[[A]]
 // CHECK:             memref.load %[[B]]
@@ -66,15 +70,21 @@ func.func @matmul_overhang(%a: memref<70x37xf32>, %b: memref<37x50xf32>, %c: mem
 // -----
 
 // Element-wise: nothing staged, no barrier, no accumulator; the output is not
-// read because the payload does not use it (the load feeds the maximumf).
+// read because the payload does not use it. With vector = 4 each thread
+// loads and stores 4 consecutive elements with one 16-byte access.
 // CHECK-LABEL: func.func @elementwise
 // CHECK:         gpu.launch
 // CHECK-NOT:       workgroup(
 // CHECK-NOT:       private(
 // CHECK-NOT:       gpu.barrier
-// CHECK:           %[[X:[a-zA-Z0-9_]+]] = memref.load %{{.+}} : memref<256x128xf32>
-// CHECK-NEXT:      %[[M:[a-zA-Z0-9_]+]] = arith.maximumf %[[X]]
-// CHECK:           memref.store %[[M]], %{{.+}} : memref<256x128xf32>
+// CHECK:           %[[X:[a-zA-Z0-9_]+]] = vector.load %{{.+}} {alignment = 16 : i64} : memref<256x128xf32>, vector<4xf32>
+// CHECK:           %[[X0:[a-zA-Z0-9_]+]] = vector.extract %[[X]][0]
+// CHECK-NEXT:      %[[M0:[a-zA-Z0-9_]+]] = arith.maximumf %[[X0]]
+// CHECK-COUNT-3:   arith.maximumf
+// CHECK:           %[[V:[a-zA-Z0-9_]+]] = vector.from_elements %[[M0]], %{{.+}}, %{{.+}}, %{{.+}} : vector<4xf32>
+// CHECK:           vector.store %[[V]], %{{.+}} {alignment = 16 : i64} : memref<256x128xf32>, vector<4xf32>
+// CHECK-NOT:       memref.load
+// CHECK-NOT:       memref.store
 func.func @elementwise(%a: memref<256x128xf32>, %o: memref<256x128xf32>) {
   %zero = arith.constant 0.0 : f32
   linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
@@ -91,7 +101,7 @@ func.func @elementwise(%a: memref<256x128xf32>, %o: memref<256x128xf32>) {
 // A transpose stages its input once (no reduction loop), then one barrier.
 // CHECK-LABEL: func.func @transpose
 // CHECK:         gpu.launch {{.*}} workgroup(%[[T:[a-zA-Z0-9_]+]] : memref<16x33xf32, #gpu.address_space<workgroup>>)
-// CHECK:           memref.store %{{.+}}, %[[T]]
+// CHECK:           vector.store %{{.+}}, %[[T]]
 // CHECK:           gpu.barrier
 // CHECK:           memref.load %[[T]]
 // CHECK-NOT:       gpu.barrier

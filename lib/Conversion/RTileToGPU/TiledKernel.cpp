@@ -1,0 +1,920 @@
+//===- TiledKernel.cpp - CUDA-core kernels for configured ops -------------===//
+//
+// One gpu.launch per configured operation:
+//
+//   grid: one block per block tile (1-d, delinearized over the parallel loops)
+//   block: block / thread threads; thread t owns thread[p] points per
+//     parallel loop, contiguous except along the last parallel loop, where
+//     it owns chunks of `vector` contiguous points strided by the block's
+//     threads along that loop (consecutive threads on consecutive chunks, so
+//     that output stores coalesce)
+//   staged inputs: copied cooperatively from global memory (vector loads of
+//     16 bytes where the tile, the buffer and the offsets are aligned) into
+//     padded workgroup memory, one reduction step at a time; double buffered
+//     when the config asks for it (the next step is copied into the other
+//     buffer before the current step's compute, one barrier per step)
+//   reduction: for each step, for each reduction iteration of the step, the
+//     register tile's points (unrolled: private accumulators in registers,
+//     each staged value loaded once per iteration)
+//
+//===----------------------------------------------------------------------===//
+
+#include "TiledKernel.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace mlir::hm;
+
+namespace {
+
+/// Register tiles up to this many points are unrolled (their accumulators
+/// then live in registers), and with them the reduction iterations of a step
+/// while the unrolled bodies stay under kMaxUnrolledBodies.
+constexpr int64_t kMaxUnrolledThreadPoints = 256;
+constexpr int64_t kMaxUnrolledBodies = 256;
+/// A staged input whose copy takes at most this many loads per thread is
+/// copied by straight-line code (its values can then be held in registers
+/// across a step when double buffering); otherwise by a loop.
+constexpr int64_t kMaxUnrolledCopies = 8;
+/// The widest global access (ld.global.v4.f32).
+constexpr int64_t kMaxVectorBytes = 16;
+/// Offsets of buffers in dynamic shared memory are aligned to this.
+constexpr int64_t kSharedAlignment = 16;
+
+/// Whether operand `operand` is staged by this lowering: Roller stages it
+/// and every index is linear with non-negative coefficients, so that the
+/// tile's first element is at the tile's origin.
+bool isStagedHere(const OpFootprint &fp, unsigned operand) {
+  const OperandAccess &access = fp.operands[operand];
+  if (!access.staged || access.isOutput)
+    return false;
+  return llvm::all_of(access.coefficients, [](const auto &c) {
+    return c && llvm::all_of(*c, [](int64_t v) { return v >= 0; });
+  });
+}
+
+/// The shape of each staged input's workgroup buffer (padded, without the
+/// double buffer's leading 2), by footprint operand; empty if not staged.
+SmallVector<SmallVector<int64_t>> getStagedShapes(const OpFootprint &fp,
+                                                  const TileConfig &config) {
+  SmallVector<int64_t> stepTile = fp.getLoopTile(config.block, config.reduction);
+  SmallVector<SmallVector<int64_t>> shapes(fp.operands.size());
+  for (unsigned i = 0; i < fp.operands.size(); ++i) {
+    if (!isStagedHere(fp, i))
+      continue;
+    fp.getTileExtents(i, stepTile, shapes[i]);
+    shapes[i].back() += config.padding;
+  }
+  return shapes;
+}
+
+bool isDoubleBuffered(const OpFootprint &fp, const TileConfig &config) {
+  return config.doubleBuffer && !fp.reductionLoops.empty();
+}
+
+/// The constant term of result `result` of `map`.
+int64_t getConstantTerm(AffineMap map, unsigned result) {
+  MLIRContext *ctx = map.getContext();
+  SmallVector<AffineExpr> zeros(map.getNumDims(),
+                                getAffineConstantExpr(0, ctx));
+  AffineExpr e = simplifyAffineExpr(
+      map.getResult(result).replaceDims(zeros), map.getNumDims(), 0);
+  if (auto c = dyn_cast<AffineConstantExpr>(e))
+    return c.getValue();
+  return 1; // Not aligned to anything.
+}
+
+bool hasIdentityLayout(Value buffer) {
+  auto type = dyn_cast<MemRefType>(buffer.getType());
+  return type && type.getLayout().isIdentity();
+}
+
+/// A staged input's copy plan.
+struct StagedInput {
+  unsigned operand = 0;
+  /// Extents of the tile (unpadded) and of the buffer.
+  SmallVector<int64_t> extents, bufferShape;
+  /// Elements per global load.
+  int64_t width = 1;
+  /// Loads of `width` elements for the whole tile, and per thread.
+  int64_t loads = 0, loadsPerThread = 0;
+  Value buffer;
+};
+
+/// A staged load whose value is stored into workgroup memory later.
+struct PendingStore {
+  unsigned input;
+  Value valid; // Null: always.
+  SmallVector<Value> coords;
+  Value value;
+};
+
+class TiledKernel {
+public:
+  TiledKernel(linalg::LinalgOp op, const OpFootprint &footprint,
+              const TileConfig &config);
+  void build(RewriterBase &rewriter);
+
+private:
+  Value cst(OpBuilder &b, int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  }
+  /// The buffer of footprint operand `operand`.
+  Value getBuffer(unsigned operand) const {
+    return operation->getOperand(operandNumbers[operand]);
+  }
+  Value applyResult(OpBuilder &b, unsigned operand, unsigned result,
+                    ValueRange loops) {
+    AffineMap map = fp.operands[operand].indexingMap.getSubMap({result});
+    return affine::AffineApplyOp::create(b, loc, map, loops);
+  }
+  SmallVector<Value> operandIndices(OpBuilder &b, unsigned operand,
+                                    ArrayRef<Value> loops) {
+    SmallVector<Value> indices;
+    for (unsigned d = 0; d < fp.operands[operand].indexingMap.getNumResults();
+         ++d)
+      indices.push_back(applyResult(b, operand, d, loops));
+    return indices;
+  }
+  Value andOf(OpBuilder &b, Value x, Value y) {
+    if (!x)
+      return y;
+    if (!y)
+      return x;
+    return arith::AndIOp::create(b, loc, x, y);
+  }
+  /// `value < bound` for each pair that may overhang, and-ed (null if none).
+  Value inBounds(OpBuilder &b, ArrayRef<Value> values, ArrayRef<int64_t> bounds,
+                 ArrayRef<bool> mayOverhang);
+  void guarded(OpBuilder &b, Value condition,
+               function_ref<void(OpBuilder &)> body);
+  SmallVector<Value> loopValues(ArrayRef<Value> parallel,
+                                ArrayRef<Value> reduction) const;
+  /// Elements per global load for staged operand `operand`'s tile.
+  int64_t getLoadWidth(unsigned operand, ArrayRef<int64_t> extents) const;
+  /// Whether operand `operand` is accessed `vectorWidth` points at a time
+  /// along the last parallel loop with vector loads/stores.
+  bool isVectorAccess(unsigned operand) const;
+
+  /// Issues the global loads of the staged tiles of the step at `origin`
+  /// (all loops' origins). Straight-line copies come back as pending stores;
+  /// loop copies are stored directly into buffer `bufferIndex` (null: single
+  /// buffer). `enabled` (null: always) guards everything.
+  SmallVector<PendingStore> loadStagedTiles(OpBuilder &b,
+                                            ArrayRef<Value> origin,
+                                            Value bufferIndex, Value enabled);
+  void storeStagedTiles(OpBuilder &b, ArrayRef<PendingStore> pending,
+                        Value bufferIndex);
+  /// Sets the tile origins (and buffer) that the payload reads staged
+  /// inputs from.
+  void setComputeTiles(OpBuilder &b, ArrayRef<Value> origin, Value buffer);
+
+  /// The payload at one point: inputs from `inputValues` where given, else
+  /// loaded (from workgroup memory when staged); outputs' current values
+  /// from `outputValues` (null: not read).
+  SmallVector<Value> computePoint(OpBuilder &b, ArrayRef<Value> loops,
+                                  ArrayRef<Value> outputValues,
+                                  ArrayRef<Value> inputValues = {});
+  /// Runs `body` for every group of `groupWidth` points (consecutive along
+  /// the last parallel loop) of this thread's register tile whose first point
+  /// is in the iteration space, with the group's tile coordinates and first
+  /// point. The loops built are recorded for unrolling.
+  void forEachThreadPoint(
+      OpBuilder &b, int64_t groupWidth,
+      function_ref<void(OpBuilder &, ArrayRef<Value>, ArrayRef<Value>)> body);
+  void unroll(ArrayRef<scf::ForOp> threadLoops, ArrayRef<scf::ForOp> stepLoops);
+
+  linalg::LinalgOp op;
+  Operation *operation;
+  const OpFootprint &fp;
+  const TileConfig &config;
+  Location loc;
+  SmallVector<unsigned> operandNumbers;
+  SmallVector<int64_t> parallelExtents, reductionExtents, gridDims, threadDims;
+  SmallVector<bool> parallelOverhang, reductionOverhang;
+  /// Points per chunk along the last parallel loop (see the file comment).
+  int64_t vectorWidth = 1;
+  bool doubleBuffer = false;
+  SmallVector<StagedInput> staged;
+  /// Footprint operand -> index into `staged`, or -1.
+  SmallVector<int> stagedIndex;
+  Value threadId, numThreads;
+  SmallVector<Value> blockOrigin, threadOrigin;
+  /// Per staged input, the origin of the tile the payload reads, and the
+  /// buffer (double buffering).
+  SmallVector<SmallVector<Value>> computeBase;
+  Value computeBuffer;
+  SmallVector<scf::ForOp> threadLoops, stepLoops;
+};
+
+TiledKernel::TiledKernel(linalg::LinalgOp op, const OpFootprint &footprint,
+                         const TileConfig &config)
+    : op(op), operation(op.getOperation()), fp(footprint), config(config),
+      loc(op.getLoc()) {
+  // The footprint describes the shaped operands only (a scalar input such as
+  // linalg.fill's value is not in it).
+  for (OpOperand &operand : op->getOpOperands())
+    if (isa<ShapedType>(operand.get().getType()))
+      operandNumbers.push_back(operand.getOperandNumber());
+  for (auto [index, l] : llvm::enumerate(fp.parallelLoops)) {
+    int64_t extent = fp.loopExtents[l];
+    parallelExtents.push_back(extent);
+    gridDims.push_back(llvm::divideCeil(extent, config.block[index]));
+    threadDims.push_back(config.block[index] / config.thread[index]);
+    parallelOverhang.push_back(extent % config.block[index] != 0);
+  }
+  for (auto [index, l] : llvm::enumerate(fp.reductionLoops)) {
+    reductionExtents.push_back(fp.loopExtents[l]);
+    reductionOverhang.push_back(fp.loopExtents[l] % config.reduction[index] !=
+                                0);
+  }
+  if (config.vector > 1 && config.thread.back() % config.vector == 0)
+    vectorWidth = config.vector;
+  doubleBuffer = isDoubleBuffered(fp, config);
+}
+
+Value TiledKernel::inBounds(OpBuilder &b, ArrayRef<Value> values,
+                            ArrayRef<int64_t> bounds,
+                            ArrayRef<bool> mayOverhang) {
+  Value all;
+  for (auto [value, bound, overhang] :
+       llvm::zip_equal(values, bounds, mayOverhang)) {
+    if (!overhang)
+      continue;
+    all = andOf(b, all,
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, value,
+                                      cst(b, bound)));
+  }
+  return all;
+}
+
+void TiledKernel::guarded(OpBuilder &b, Value condition,
+                          function_ref<void(OpBuilder &)> body) {
+  if (!condition) {
+    body(b);
+    return;
+  }
+  auto ifOp = scf::IfOp::create(b, loc, condition, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  body(b);
+}
+
+SmallVector<Value> TiledKernel::loopValues(ArrayRef<Value> parallel,
+                                           ArrayRef<Value> reduction) const {
+  SmallVector<Value> loops(fp.getNumLoops());
+  for (auto [l, v] : llvm::zip_equal(fp.parallelLoops, parallel))
+    loops[l] = v;
+  for (auto [l, v] : llvm::zip_equal(fp.reductionLoops, reduction))
+    loops[l] = v;
+  return loops;
+}
+
+int64_t TiledKernel::getLoadWidth(unsigned operand,
+                                  ArrayRef<int64_t> extents) const {
+  const OperandAccess &access = fp.operands[operand];
+  if (!hasIdentityLayout(getBuffer(operand)) || !access.coefficients.back())
+    return 1;
+  // The tile's first element along the innermost dimension is
+  // sum_l c_l * origin_l + c0, each origin a multiple of its loop's step.
+  SmallVector<int64_t> steps = fp.getLoopTile(config.block, config.reduction);
+  unsigned last = access.shape.size() - 1;
+  int64_t width = kMaxVectorBytes / access.elementBytes;
+  auto aligned = [&](int64_t w) {
+    if (extents.back() % w || access.shape.back() % w ||
+        getConstantTerm(access.indexingMap, last) % w)
+      return false;
+    for (auto [c, step] : llvm::zip_equal(*access.coefficients[last], steps))
+      if ((c * step) % w)
+        return false;
+    return true;
+  };
+  while (width > 1 && !aligned(width))
+    width /= 2;
+  return width;
+}
+
+bool TiledKernel::isVectorAccess(unsigned operand) const {
+  const OperandAccess &access = fp.operands[operand];
+  if (vectorWidth == 1 || stagedIndex[operand] >= 0 ||
+      !hasIdentityLayout(getBuffer(operand)))
+    return false;
+  // The innermost index is the last parallel loop itself, and the vectors
+  // are either wholly in the loop or wholly past it.
+  auto dim = dyn_cast<AffineDimExpr>(access.indexingMap.getResults().back());
+  return dim && dim.getPosition() == fp.parallelLoops.back() &&
+         access.shape.back() % vectorWidth == 0 &&
+         parallelExtents.back() % vectorWidth == 0;
+}
+
+SmallVector<PendingStore>
+TiledKernel::loadStagedTiles(OpBuilder &b, ArrayRef<Value> origin,
+                             Value bufferIndex, Value enabled) {
+  SmallVector<PendingStore> pending;
+  for (unsigned index = 0; index < staged.size(); ++index) {
+    const StagedInput &input = staged[index];
+    const OperandAccess &access = fp.operands[input.operand];
+    Value source = getBuffer(input.operand);
+    SmallVector<Value> base;
+    for (unsigned d = 0; d < input.extents.size(); ++d)
+      base.push_back(applyResult(b, input.operand, d, origin));
+    SmallVector<int64_t> basis = input.extents;
+    basis.back() /= input.width;
+    Type elementType = access.elementType;
+    Type valueType =
+        input.width > 1 ? Type(VectorType::get({input.width}, elementType))
+                        : elementType;
+    SmallVector<bool> overhang(access.shape.size(), true);
+    int64_t threads = config.getThreadsPerBlock();
+
+    // Load `l` of this thread: its tile coordinates, the global load (zero
+    // outside the operand) and whether `l` is in the tile.
+    auto emitLoad = [&](OpBuilder &b, Value l, bool mayBePastTile,
+                        Value extraGuard) {
+      PendingStore store{index, Value(), {}, Value()};
+      if (mayBePastTile)
+        store.valid = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::ult, l, cst(b, input.loads));
+      SmallVector<OpFoldResult> foldBasis = llvm::map_to_vector(
+          basis, [&](int64_t e) -> OpFoldResult { return b.getIndexAttr(e); });
+      auto coords = affine::AffineDelinearizeIndexOp::create(
+          b, loc, l, foldBasis, /*hasOuterBound=*/true);
+      store.coords.assign(coords.getResults().begin(),
+                          coords.getResults().end());
+      if (input.width > 1)
+        store.coords.back() = arith::MulIOp::create(b, loc, store.coords.back(),
+                                                     cst(b, input.width));
+      SmallVector<Value> global;
+      for (auto [o, c] : llvm::zip_equal(base, store.coords))
+        global.push_back(arith::AddIOp::create(b, loc, o, c));
+      Value condition = andOf(b, andOf(b, extraGuard, store.valid),
+                              inBounds(b, global, access.shape, overhang));
+      auto ifOp = scf::IfOp::create(b, loc, valueType, condition,
+                                    /*withElseRegion=*/true);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(ifOp.thenBlock());
+        Value v;
+        if (input.width > 1)
+          v = vector::LoadOp::create(
+              b, loc, cast<VectorType>(valueType), source, global,
+              /*nontemporal=*/false,
+              llvm::MaybeAlign(input.width * access.elementBytes));
+        else
+          v = memref::LoadOp::create(b, loc, source, global);
+        scf::YieldOp::create(b, loc, v);
+        b.setInsertionPointToStart(ifOp.elseBlock());
+        scf::YieldOp::create(b, loc,
+                             arith::ConstantOp::create(
+                                 b, loc, valueType, b.getZeroAttr(valueType))
+                                 .getResult());
+      }
+      store.value = ifOp.getResult(0);
+      return store;
+    };
+
+    if (input.loadsPerThread <= kMaxUnrolledCopies) {
+      for (int64_t i = 0; i < input.loadsPerThread; ++i) {
+        Value l = i == 0 ? threadId
+                         : arith::AddIOp::create(b, loc, threadId,
+                                                 cst(b, i * threads))
+                               .getResult();
+        bool mayBePastTile = (i + 1) * threads > input.loads;
+        pending.push_back(emitLoad(b, l, mayBePastTile, enabled));
+      }
+      continue;
+    }
+    // for (l = tid; l < loads; l += threads): load and store at once.
+    guarded(b, enabled, [&](OpBuilder &b) {
+      auto loop =
+          scf::ForOp::create(b, loc, threadId, cst(b, input.loads), numThreads);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(loop.getBody());
+      PendingStore store = emitLoad(b, loop.getInductionVar(), false, Value());
+      storeStagedTiles(b, store, bufferIndex);
+    });
+  }
+  return pending;
+}
+
+void TiledKernel::storeStagedTiles(OpBuilder &b,
+                                   ArrayRef<PendingStore> pending,
+                                   Value bufferIndex) {
+  for (const PendingStore &store : pending) {
+    const StagedInput &input = staged[store.input];
+    guarded(b, store.valid, [&](OpBuilder &b) {
+      SmallVector<Value> indices;
+      if (bufferIndex)
+        indices.push_back(bufferIndex);
+      llvm::append_range(indices, store.coords);
+      if (input.width > 1)
+        vector::StoreOp::create(b, loc, store.value, input.buffer, indices);
+      else
+        memref::StoreOp::create(b, loc, store.value, input.buffer, indices);
+    });
+  }
+}
+
+void TiledKernel::setComputeTiles(OpBuilder &b, ArrayRef<Value> origin,
+                                  Value buffer) {
+  computeBuffer = buffer;
+  computeBase.clear();
+  for (const StagedInput &input : staged) {
+    SmallVector<Value> base;
+    for (unsigned d = 0; d < input.extents.size(); ++d)
+      base.push_back(applyResult(b, input.operand, d, origin));
+    computeBase.push_back(base);
+  }
+}
+
+SmallVector<Value> TiledKernel::computePoint(OpBuilder &b,
+                                             ArrayRef<Value> loops,
+                                             ArrayRef<Value> outputValues,
+                                             ArrayRef<Value> inputValues) {
+  Block *body = op.getBlock();
+  IRMapping mapping;
+  unsigned output = 0, number = 0;
+  for (OpOperand &operand : op->getOpOperands()) {
+    BlockArgument arg = op.getMatchingBlockArgument(&operand);
+    if (!isa<ShapedType>(operand.get().getType())) { // A scalar input.
+      mapping.map(arg, operand.get());
+      continue;
+    }
+    unsigned i = number++;
+    if (op.isDpsInit(&operand)) {
+      // Null when the payload does not read the output.
+      if (Value current = outputValues[output++])
+        mapping.map(arg, current);
+      continue;
+    }
+    if (!op.payloadUsesValueFromOperand(&operand))
+      continue;
+    if (!inputValues.empty() && inputValues[i]) {
+      mapping.map(arg, inputValues[i]);
+      continue;
+    }
+    SmallVector<Value> indices = operandIndices(b, i, loops);
+    Value from = getBuffer(i);
+    if (int s = stagedIndex[i]; s >= 0) {
+      for (auto [index, base] : llvm::zip_equal(indices, computeBase[s]))
+        index = arith::SubIOp::create(b, loc, index, base);
+      if (computeBuffer)
+        indices.insert(indices.begin(), computeBuffer);
+      from = staged[s].buffer;
+    }
+    mapping.map(arg, memref::LoadOp::create(b, loc, from, indices));
+  }
+  for (Operation &inner : body->without_terminator()) {
+    if (auto index = dyn_cast<linalg::IndexOp>(inner)) {
+      mapping.map(index.getResult(), loops[index.getDim()]);
+      continue;
+    }
+    b.clone(inner, mapping);
+  }
+  return llvm::map_to_vector(
+      body->getTerminator()->getOperands(),
+      [&](Value v) { return mapping.lookupOrDefault(v); });
+}
+
+void TiledKernel::forEachThreadPoint(
+    OpBuilder &b, int64_t groupWidth,
+    function_ref<void(OpBuilder &, ArrayRef<Value>, ArrayRef<Value>)> body) {
+  size_t numParallel = fp.parallelLoops.size();
+  SmallVector<Value> lbs(numParallel, cst(b, 0)), steps(numParallel, cst(b, 1));
+  SmallVector<Value> ubs = llvm::map_to_vector(
+      config.thread, [&](int64_t t) { return cst(b, t); });
+  steps.back() = cst(b, groupWidth);
+  // Along the last loop, tile offset j is at j mod V + (j floordiv V) * T * V
+  // from the thread's origin (T threads along the loop, V = vectorWidth).
+  AffineExpr j = getAffineDimExpr(0, b.getContext());
+  AffineMap chunkMap = AffineMap::get(
+      1, 0, j % vectorWidth + j.floorDiv(vectorWidth) *
+                                  (threadDims.back() * vectorWidth));
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, lbs, ubs, steps, [&](OpBuilder &nb, Location, ValueRange tile) {
+        SmallVector<Value> point;
+        for (auto [p, pair] :
+             llvm::enumerate(llvm::zip_equal(threadOrigin, tile))) {
+          auto [origin, offset] = pair;
+          if (p + 1 == numParallel)
+            offset = affine::AffineApplyOp::create(nb, loc, chunkMap, offset);
+          point.push_back(arith::AddIOp::create(nb, loc, origin, offset));
+        }
+        SmallVector<Value> tileCoords(tile.begin(), tile.end());
+        guarded(nb, inBounds(nb, point, parallelExtents, parallelOverhang),
+                [&](OpBuilder &gb) { body(gb, tileCoords, point); });
+      });
+  threadLoops.append(nest.loops.begin(), nest.loops.end());
+}
+
+void TiledKernel::build(RewriterBase &rewriter) {
+  OpBuilder::InsertionGuard insertionGuard(rewriter);
+  rewriter.setInsertionPoint(op);
+  OpBuilder &b = rewriter;
+  MLIRContext *ctx = b.getContext();
+  size_t numReduction = fp.reductionLoops.size();
+  int64_t grid = 1, threads = config.getThreadsPerBlock();
+  for (int64_t g : gridDims)
+    grid *= g;
+
+  // The staged inputs' buffers.
+  auto workgroup = gpu::AddressSpaceAttr::get(
+      ctx, gpu::GPUDialect::getWorkgroupAddressSpace());
+  SmallVector<SmallVector<int64_t>> shapes = getStagedShapes(fp, config);
+  SmallVector<int64_t> stepTile =
+      fp.getLoopTile(config.block, config.reduction);
+  stagedIndex.assign(fp.operands.size(), -1);
+  SmallVector<Type> workgroupTypes;
+  for (unsigned i = 0; i < fp.operands.size(); ++i) {
+    if (shapes[i].empty())
+      continue;
+    StagedInput input;
+    input.operand = i;
+    fp.getTileExtents(i, stepTile, input.extents);
+    input.bufferShape = shapes[i];
+    if (doubleBuffer)
+      input.bufferShape.insert(input.bufferShape.begin(), 2);
+    input.width = getLoadWidth(i, input.extents);
+    int64_t elements = 1;
+    for (int64_t e : input.extents)
+      elements *= e;
+    input.loads = elements / input.width;
+    input.loadsPerThread = llvm::divideCeil(input.loads, threads);
+    stagedIndex[i] = staged.size();
+    staged.push_back(input);
+    workgroupTypes.push_back(MemRefType::get(input.bufferShape,
+                                             fp.operands[i].elementType,
+                                             MemRefLayoutAttrInterface(),
+                                             workgroup));
+  }
+  bool dynamicShared =
+      getTiledKernelSharedMemory(fp, config) > kStaticSharedMemoryLimit;
+  SmallVector<int64_t> byteOffsets;
+  int64_t sharedBytes = 0;
+  for (Type type : workgroupTypes) {
+    auto memref = cast<MemRefType>(type);
+    byteOffsets.push_back(sharedBytes);
+    sharedBytes += llvm::alignTo(memref.getNumElements() *
+                                     memref.getElementTypeBitWidth() / 8,
+                                 kSharedAlignment);
+  }
+
+  bool hasReduction = numReduction != 0;
+  SmallVector<unsigned> outputs;
+  for (unsigned i = 0; i < fp.operands.size(); ++i)
+    if (fp.operands[i].isOutput)
+      outputs.push_back(i);
+  SmallVector<Type> privateTypes;
+  if (hasReduction)
+    for (unsigned i : outputs)
+      privateTypes.push_back(MemRefType::get(
+          config.thread, fp.operands[i].elementType,
+          MemRefLayoutAttrInterface(),
+          gpu::AddressSpaceAttr::get(
+              ctx, gpu::GPUDialect::getPrivateAddressSpace())));
+
+  Value one = cst(b, 1);
+  Value dynamicSize;
+  if (dynamicShared)
+    dynamicSize = arith::ConstantIntOp::create(b, loc, sharedBytes, 32);
+  auto launch = gpu::LaunchOp::create(
+      b, loc, cst(b, grid), one, one, cst(b, threads), one, one, dynamicSize,
+      /*asyncTokenType=*/nullptr, /*asyncDependencies=*/ValueRange(),
+      dynamicShared ? TypeRange() : TypeRange(workgroupTypes), privateTypes);
+  Block &kernel = launch.getBody().front();
+  b.setInsertionPointToStart(&kernel);
+  gpu::TerminatorOp::create(b, loc);
+  b.setInsertionPointToStart(&kernel);
+  if (dynamicShared) {
+    // Over 48 KiB: views into the launch's dynamic shared memory.
+    Value raw = gpu::DynamicSharedMemoryOp::create(
+        b, loc,
+        MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                        MemRefLayoutAttrInterface(), workgroup));
+    for (auto [input, type, offset] :
+         llvm::zip_equal(staged, workgroupTypes, byteOffsets))
+      input.buffer = memref::ViewOp::create(b, loc, type, raw,
+                                            cst(b, offset), ValueRange());
+  } else {
+    for (auto [input, buffer] :
+         llvm::zip_equal(staged, launch.getWorkgroupAttributions()))
+      input.buffer = buffer;
+  }
+  threadId = launch.getThreadIds().x;
+  numThreads = cst(b, threads);
+
+  // Block and thread origins.
+  auto delinearize = [&](Value linear, ArrayRef<int64_t> dims) {
+    SmallVector<OpFoldResult> basis = llvm::map_to_vector(
+        dims, [&](int64_t e) -> OpFoldResult { return b.getIndexAttr(e); });
+    return affine::AffineDelinearizeIndexOp::create(b, loc, linear, basis,
+                                                    /*hasOuterBound=*/true)
+        .getResults();
+  };
+  size_t numParallel = fp.parallelLoops.size();
+  for (auto [p, pair] : llvm::enumerate(
+           llvm::zip_equal(delinearize(launch.getBlockIds().x, gridDims),
+                           delinearize(threadId, threadDims)))) {
+    auto [blockCoord, threadCoord] = pair;
+    Value origin =
+        arith::MulIOp::create(b, loc, blockCoord, cst(b, config.block[p]));
+    blockOrigin.push_back(origin);
+    int64_t stride = p + 1 == numParallel ? vectorWidth : config.thread[p];
+    threadOrigin.push_back(arith::AddIOp::create(
+        b, loc, origin,
+        arith::MulIOp::create(b, loc, threadCoord, cst(b, stride))));
+  }
+
+  // Writes `values` (one per point of a group of `width` points starting at
+  // `point`) to output `i`.
+  auto storeOutput = [&](OpBuilder &nb, unsigned i, ArrayRef<Value> point,
+                         ArrayRef<Value> values) {
+    SmallVector<Value> loops = loopValues(
+        point, SmallVector<Value>(numReduction, cst(nb, 0)));
+    if (values.size() > 1) {
+      auto type = VectorType::get({static_cast<int64_t>(values.size())},
+                                  values.front().getType());
+      Value vector = vector::FromElementsOp::create(nb, loc, type, values);
+      vector::StoreOp::create(nb, loc, vector, getBuffer(i),
+                              operandIndices(nb, i, loops),
+                              /*nontemporal=*/false,
+                              llvm::MaybeAlign(values.size() *
+                                               fp.operands[i].elementBytes));
+      return;
+    }
+    memref::StoreOp::create(nb, loc, values.front(), getBuffer(i),
+                            operandIndices(nb, i, loops));
+  };
+  bool vectorOutputs =
+      vectorWidth > 1 &&
+      llvm::all_of(outputs, [&](unsigned i) { return isVectorAccess(i); });
+  int64_t groupWidth = vectorOutputs ? vectorWidth : 1;
+  auto pointAt = [&](OpBuilder &nb, ArrayRef<Value> point, int64_t v) {
+    SmallVector<Value> at(point);
+    if (v)
+      at.back() = arith::AddIOp::create(nb, loc, at.back(), cst(nb, v));
+    return at;
+  };
+
+  if (!hasReduction) {
+    if (!staged.empty()) {
+      SmallVector<Value> origin = loopValues(blockOrigin, {});
+      storeStagedTiles(b, loadStagedTiles(b, origin, Value(), Value()),
+                       Value());
+      gpu::BarrierOp::create(b, loc);
+      setComputeTiles(b, origin, Value());
+    }
+    forEachThreadPoint(b, groupWidth, [&](OpBuilder &nb, ArrayRef<Value>,
+                                          ArrayRef<Value> point) {
+      // Inputs read along the last loop: one vector load per group.
+      SmallVector<Value> vectors(fp.operands.size());
+      if (groupWidth > 1)
+        for (unsigned i = 0; i < fp.operands.size(); ++i)
+          if (!fp.operands[i].isOutput && fp.operands[i].isRead &&
+              isVectorAccess(i))
+            vectors[i] = vector::LoadOp::create(
+                nb, loc, VectorType::get({groupWidth}, fp.operands[i].elementType),
+                getBuffer(i), operandIndices(nb, i, loopValues(point, {})),
+                /*nontemporal=*/false,
+                llvm::MaybeAlign(groupWidth * fp.operands[i].elementBytes));
+      SmallVector<SmallVector<Value>> results(outputs.size());
+      for (int64_t v = 0; v < groupWidth; ++v) {
+        SmallVector<Value> loops = loopValues(pointAt(nb, point, v), {});
+        SmallVector<Value> inputs(fp.operands.size());
+        for (auto [i, vector] : llvm::enumerate(vectors))
+          if (vector)
+            inputs[i] = vector::ExtractOp::create(nb, loc, vector, v);
+        SmallVector<Value> current;
+        for (unsigned i : outputs)
+          current.push_back(fp.operands[i].isRead
+                                ? memref::LoadOp::create(
+                                      nb, loc, getBuffer(i),
+                                      operandIndices(nb, i, loops))
+                                      .getResult()
+                                : Value());
+        for (auto [k, value] :
+             llvm::enumerate(computePoint(nb, loops, current, inputs)))
+          results[k].push_back(value);
+      }
+      for (auto [k, i] : llvm::enumerate(outputs))
+        storeOutput(nb, i, point, results[k]);
+    });
+    unroll(threadLoops, {});
+    return;
+  }
+
+  // Accumulators: initialised from the outputs, written back at the end.
+  ValueRange accumulators = launch.getPrivateAttributions();
+  forEachThreadPoint(b, 1, [&](OpBuilder &nb, ArrayRef<Value> tile,
+                               ArrayRef<Value> point) {
+    SmallVector<Value> loops =
+        loopValues(point, SmallVector<Value>(numReduction, cst(nb, 0)));
+    for (auto [i, acc] : llvm::zip_equal(outputs, accumulators)) {
+      Value v = memref::LoadOp::create(nb, loc, getBuffer(i),
+                                       operandIndices(nb, i, loops));
+      memref::StoreOp::create(nb, loc, v, acc, tile);
+    }
+  });
+
+  // The reduction steps, linearized: step s starts at delinearize(s) * step.
+  SmallVector<int64_t> stepCounts;
+  int64_t numSteps = 1;
+  for (auto [extent, step] : llvm::zip_equal(reductionExtents, config.reduction)) {
+    stepCounts.push_back(llvm::divideCeil(extent, step));
+    numSteps *= stepCounts.back();
+  }
+  auto stepOrigin = [&](OpBuilder &sb, Value s) {
+    SmallVector<Value> origin;
+    for (auto [coord, step] :
+         llvm::zip_equal(delinearize(s, stepCounts), config.reduction))
+      origin.push_back(arith::MulIOp::create(sb, loc, coord, cst(sb, step)));
+    return origin;
+  };
+  // One step of compute: for each reduction iteration of the step, the
+  // register tile's points.
+  auto computeStep = [&](OpBuilder &sb, ArrayRef<Value> reductionOrigin) {
+    SmallVector<Value> zeros(numReduction, cst(sb, 0));
+    SmallVector<Value> ones(numReduction, cst(sb, 1));
+    SmallVector<Value> ubs = llvm::map_to_vector(
+        config.reduction, [&](int64_t r) { return cst(sb, r); });
+    scf::LoopNest nest = scf::buildLoopNest(
+        sb, loc, zeros, ubs, ones,
+        [&](OpBuilder &rb, Location, ValueRange offsets) {
+          SmallVector<Value> reduction;
+          for (auto [origin, offset] :
+               llvm::zip_equal(reductionOrigin, offsets))
+            reduction.push_back(arith::AddIOp::create(rb, loc, origin, offset));
+          guarded(rb,
+                  inBounds(rb, reduction, reductionExtents, reductionOverhang),
+                  [&](OpBuilder &gb) {
+                    forEachThreadPoint(gb, 1, [&](OpBuilder &pb,
+                                                  ArrayRef<Value> tile,
+                                                  ArrayRef<Value> point) {
+                      SmallVector<Value> current;
+                      for (Value acc : accumulators)
+                        current.push_back(
+                            memref::LoadOp::create(pb, loc, acc, tile));
+                      SmallVector<Value> loops = loopValues(point, reduction);
+                      for (auto [acc, v] : llvm::zip_equal(
+                               accumulators, computePoint(pb, loops, current)))
+                        memref::StoreOp::create(pb, loc, v, acc, tile);
+                    });
+                  });
+        });
+    stepLoops.append(nest.loops.begin(), nest.loops.end());
+  };
+
+  Value zero = cst(b, 0);
+  if (!doubleBuffer || staged.empty()) {
+    // for each step: stage, barrier, compute, barrier.
+    auto loop = scf::ForOp::create(b, loc, zero, cst(b, numSteps), one);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    SmallVector<Value> reductionOrigin = stepOrigin(b, loop.getInductionVar());
+    SmallVector<Value> origin = loopValues(blockOrigin, reductionOrigin);
+    if (!staged.empty()) {
+      storeStagedTiles(b, loadStagedTiles(b, origin, Value(), Value()),
+                       Value());
+      gpu::BarrierOp::create(b, loc);
+    }
+    setComputeTiles(b, origin, Value());
+    computeStep(b, reductionOrigin);
+    if (!staged.empty())
+      gpu::BarrierOp::create(b, loc);
+  } else {
+    // Step 0 into buffer 0; then for each step s: load step s + 1, compute
+    // step s from buffer s mod 2, store step s + 1 into the other buffer,
+    // barrier.
+    SmallVector<Value> firstOrigin =
+        loopValues(blockOrigin, SmallVector<Value>(numReduction, zero));
+    storeStagedTiles(b, loadStagedTiles(b, firstOrigin, zero, Value()), zero);
+    gpu::BarrierOp::create(b, loc);
+    auto loop = scf::ForOp::create(b, loc, zero, cst(b, numSteps), one);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value s = loop.getInductionVar();
+    Value current = arith::RemUIOp::create(b, loc, s, cst(b, 2));
+    Value next = arith::SubIOp::create(b, loc, one, current);
+    Value nextStep = arith::AddIOp::create(b, loc, s, one);
+    Value hasNext = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                          nextStep, cst(b, numSteps));
+    // The next step's copy is issued before this step's compute. Its values
+    // go straight to workgroup memory: holding them in registers across the
+    // compute cost ~90 registers on a 128x128 / 8x16 f32 matmul (ptxas,
+    // sm_90) and made such kernels spill.
+    SmallVector<Value> reductionOrigin = stepOrigin(b, s);
+    setComputeTiles(b, loopValues(blockOrigin, reductionOrigin), current);
+    computeStep(b, reductionOrigin);
+    storeStagedTiles(
+        b,
+        loadStagedTiles(b, loopValues(blockOrigin, stepOrigin(b, nextStep)),
+                        next, hasNext),
+        next);
+    gpu::BarrierOp::create(b, loc);
+  }
+
+  forEachThreadPoint(b, groupWidth, [&](OpBuilder &nb, ArrayRef<Value> tile,
+                                        ArrayRef<Value> point) {
+    for (auto [i, acc] : llvm::zip_equal(outputs, accumulators)) {
+      SmallVector<Value> values;
+      for (int64_t v = 0; v < groupWidth; ++v)
+        values.push_back(
+            memref::LoadOp::create(nb, loc, acc, pointAt(nb, tile, v)));
+      storeOutput(nb, i, point, values);
+    }
+  });
+  unroll(threadLoops, stepLoops);
+}
+
+void TiledKernel::unroll(ArrayRef<scf::ForOp> threadLoops,
+                         ArrayRef<scf::ForOp> stepLoops) {
+  int64_t threadPoints = 1, stepPoints = 1;
+  for (int64_t t : config.thread)
+    threadPoints *= t;
+  for (int64_t r : config.reduction)
+    stepPoints *= r;
+  if (threadPoints > kMaxUnrolledThreadPoints)
+    return;
+  // The register tiles' loops (innermost, each nest innermost first), then
+  // the reduction iterations around them.
+  for (scf::ForOp loop : llvm::reverse(threadLoops))
+    (void)loopUnrollFull(loop);
+  if (threadPoints * stepPoints <= kMaxUnrolledBodies)
+    for (scf::ForOp loop : llvm::reverse(stepLoops))
+      (void)loopUnrollFull(loop);
+}
+
+} // namespace
+
+int64_t mlir::hm::getTiledKernelSharedMemory(const OpFootprint &fp,
+                                             const TileConfig &config) {
+  int64_t bytes = 0;
+  for (auto [i, shape] : llvm::enumerate(getStagedShapes(fp, config))) {
+    if (shape.empty())
+      continue;
+    int64_t elements = isDoubleBuffered(fp, config) ? 2 : 1;
+    for (int64_t e : shape)
+      elements *= e;
+    bytes += llvm::alignTo(elements * fp.operands[i].elementBytes,
+                           kSharedAlignment);
+  }
+  return bytes;
+}
+
+std::string mlir::hm::verifyTiledKernelConfig(const OpFootprint &fp,
+                                              const TileConfig &config,
+                                              rtile::ArchAttr arch) {
+  size_t numParallel = fp.parallelLoops.size();
+  size_t numReduction = fp.reductionLoops.size();
+  if (numParallel == 0)
+    return "it has no parallel loops";
+  if (config.block.size() != numParallel ||
+      config.thread.size() != numParallel)
+    return llvm::formatv("its rtile.config has {0} block and {1} thread "
+                         "extents for {2} parallel loops",
+                         config.block.size(), config.thread.size(),
+                         numParallel)
+        .str();
+  if (config.reduction.size() != numReduction)
+    return llvm::formatv("its rtile.config has {0} reduction steps for {1} "
+                         "reduction loops",
+                         config.reduction.size(), numReduction)
+        .str();
+  for (auto [block, thread] : llvm::zip_equal(config.block, config.thread))
+    if (block <= 0 || thread <= 0 || block % thread != 0)
+      return "its rtile.config's thread tile does not divide its block tile";
+  if (llvm::any_of(config.reduction, [](int64_t r) { return r <= 0; }) ||
+      config.padding < 0 || config.vector < 1)
+    return "its rtile.config has a non-positive reduction step or vector "
+           "width, or a negative padding";
+  int64_t threads = config.getThreadsPerBlock();
+  int64_t maxThreads = arch ? arch.getMaxThreadsPerBlock() : 1024;
+  if (threads > maxThreads)
+    return llvm::formatv("its rtile.config needs {0} threads per block, more "
+                         "than the {1} a block can have",
+                         threads, maxThreads)
+        .str();
+  int64_t shared = getTiledKernelSharedMemory(fp, config);
+  if (arch && shared > arch.getSmemPerBlock())
+    return llvm::formatv("its rtile.config needs {0} bytes of shared memory "
+                         "per block, more than {1} allows ({2})",
+                         shared, arch.getName(), arch.getSmemPerBlock())
+        .str();
+  return "";
+}
+
+void mlir::hm::buildTiledKernel(RewriterBase &rewriter, linalg::LinalgOp op,
+                                const OpFootprint &footprint,
+                                const TileConfig &config) {
+  TiledKernel(op, footprint, config).build(rewriter);
+  rewriter.eraseOp(op);
+}

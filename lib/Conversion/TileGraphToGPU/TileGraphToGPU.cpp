@@ -1,0 +1,750 @@
+//===- TileGraphToGPU.cpp - One gpu.launch per fused Welder group ---------===//
+//
+// Gathers the operations of each group tagged by --hm-inline-tilegraph-kernels
+// (now on buffers) into one gpu.launch: shared-level intermediates computed
+// by the block into workgroup memory, the others recomputed in registers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "HeavyMetal/Conversion/Passes.h"
+#include "HeavyMetal/Dialect/RTile/IR/RTile.h"
+#include "TileGraphTags.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/SetVector.h"
+
+#include <map>
+
+namespace mlir::hm {
+#define GEN_PASS_DEF_CONVERTTILEGRAPHTOGPU
+#include "HeavyMetal/Conversion/Passes.h.inc"
+} // namespace mlir::hm
+
+using namespace mlir;
+using namespace mlir::hm;
+
+#define DEBUG_TYPE "convert-tilegraph-to-gpu"
+
+namespace {
+
+/// Where an operand of a member comes from.
+struct OperandSource {
+  /// The producing member, or -1 for a global buffer or a scalar.
+  int producer = -1;
+  /// The member's loops to the producer's result coordinates (producer), or
+  /// to the operand's coordinates (global).
+  AffineMap map;
+};
+
+/// One operation of a group, in program order.
+struct Member {
+  linalg::LinalgOp op;
+  bool isFill = false;
+  bool shared = false;
+  SmallVector<OperandSource> sources;
+  SmallVector<int64_t> shape;
+  /// The part of the result the block needs: origin as expressions of the
+  /// block's output tile origin, static extents.
+  bool hasBox = false;
+  SmallVector<AffineExpr> lower;
+  SmallVector<int64_t> sizes;
+  // Filled while emitting.
+  SmallVector<Value> lowerValues;
+  Value buffer;
+  bool available = false;
+};
+
+struct Group {
+  int64_t id = 0;
+  std::string name;
+  SmallVector<int64_t> tile;
+  std::vector<Member> members;
+  int root = -1;
+};
+
+/// `value` traced back through memref reshapes that only add or drop unit
+/// dimensions: the buffer at the start and `value`'s coordinates to it.
+std::pair<Value, AffineMap> traceToRootBuffer(Value value) {
+  MLIRContext *ctx = value.getContext();
+  auto rank = cast<MemRefType>(value.getType()).getRank();
+  AffineMap map = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  while (Operation *def = value.getDefiningOp()) {
+    SmallVector<AffineExpr> exprs;
+    Value source;
+    bool unitOnly = true;
+    if (auto expand = dyn_cast<memref::ExpandShapeOp>(def)) {
+      ArrayRef<int64_t> shape = expand.getResultType().getShape();
+      for (ReassociationIndices group : expand.getReassociationIndices()) {
+        AffineExpr expr = getAffineConstantExpr(0, ctx);
+        int nonUnit = 0;
+        for (int64_t d : group)
+          if (shape[d] != 1) {
+            expr = getAffineDimExpr(d, ctx);
+            ++nonUnit;
+          }
+        unitOnly &= nonUnit <= 1;
+        exprs.push_back(expr);
+      }
+      source = expand.getSrc();
+    } else if (auto collapse = dyn_cast<memref::CollapseShapeOp>(def)) {
+      ArrayRef<int64_t> shape = collapse.getSrcType().getShape();
+      for (auto [r, group] :
+           llvm::enumerate(collapse.getReassociationIndices())) {
+        int nonUnit = 0;
+        for (int64_t d : group) {
+          bool isNonUnit = shape[d] != 1;
+          nonUnit += isNonUnit;
+          exprs.push_back(isNonUnit ? getAffineDimExpr(r, ctx)
+                                    : getAffineConstantExpr(0, ctx));
+        }
+        unitOnly &= nonUnit <= 1;
+      }
+      source = collapse.getSrc();
+    } else {
+      break;
+    }
+    if (!unitOnly)
+      break;
+    AffineMap step =
+        AffineMap::get(cast<MemRefType>(def->getResult(0).getType()).getRank(),
+                       0, exprs, ctx);
+    map = step.compose(map);
+    value = source;
+  }
+  return {value, map};
+}
+
+/// `expr` as sum(coeffs[i] * d_i) + constant; fails for anything else.
+LogicalResult getLinearForm(AffineExpr expr, SmallVectorImpl<int64_t> &coeffs,
+                            int64_t &constant, int64_t scale = 1) {
+  if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+    coeffs[dim.getPosition()] += scale;
+    return success();
+  }
+  if (auto cst = dyn_cast<AffineConstantExpr>(expr)) {
+    constant += scale * cst.getValue();
+    return success();
+  }
+  auto bin = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!bin)
+    return failure();
+  if (bin.getKind() == AffineExprKind::Add)
+    return success(succeeded(getLinearForm(bin.getLHS(), coeffs, constant,
+                                           scale)) &&
+                   succeeded(getLinearForm(bin.getRHS(), coeffs, constant,
+                                           scale)));
+  if (bin.getKind() == AffineExprKind::Mul) {
+    if (auto cst = dyn_cast<AffineConstantExpr>(bin.getRHS()))
+      return getLinearForm(bin.getLHS(), coeffs, constant,
+                           scale * cst.getValue());
+    if (auto cst = dyn_cast<AffineConstantExpr>(bin.getLHS()))
+      return getLinearForm(bin.getRHS(), coeffs, constant,
+                           scale * cst.getValue());
+  }
+  return failure();
+}
+
+/// Reads the tags of the function into groups; members whose group has no
+/// root are left out (their tags are stripped at the end).
+SmallVector<Group> collectGroups(func::FuncOp func) {
+  std::map<int64_t, std::map<int64_t, Operation *>> tagged;
+  func.walk([&](linalg::LinalgOp op) {
+    auto tag = op->getAttrOfType<DictionaryAttr>(kMemberTag);
+    if (!tag)
+      return;
+    auto group = tag.getAs<IntegerAttr>("group");
+    auto index = tag.getAs<IntegerAttr>("index");
+    if (group && index)
+      tagged[group.getInt()][index.getInt()] = op;
+  });
+  SmallVector<Group> groups;
+  for (auto &[id, ops] : tagged) {
+    Group group;
+    group.id = id;
+    for (auto &[index, op] : ops) {
+      Member member;
+      member.op = cast<linalg::LinalgOp>(op);
+      member.isFill = isa<linalg::FillOp>(op);
+      auto tag = op->getAttrOfType<DictionaryAttr>(kMemberTag);
+      auto level = tag.getAs<StringAttr>("level");
+      member.shared = level && level.getValue() == "shared";
+      if (auto root = op->getAttrOfType<DictionaryAttr>(kRootTag)) {
+        group.root = group.members.size();
+        if (auto name = root.getAs<StringAttr>("name"))
+          group.name = name.str();
+        if (auto tile = root.getAs<DenseI64ArrayAttr>("tile"))
+          group.tile = llvm::to_vector(tile.asArrayRef());
+      }
+      group.members.push_back(member);
+    }
+    groups.push_back(std::move(group));
+  }
+  return groups;
+}
+
+/// Builds the operand sources and the tiles of `group`; says why not when
+/// the group cannot be lowered as one kernel.
+LogicalResult analyzeGroup(Group &group, std::string &whyNot) {
+  if (group.root < 0 || group.root != (int)group.members.size() - 1) {
+    whyNot = "its output operation is not the last one of the group";
+    return failure();
+  }
+  MLIRContext *ctx = group.members.front().op->getContext();
+  Block *block = group.members.front().op->getBlock();
+  DenseMap<Value, int> writers;
+  for (auto [i, member] : llvm::enumerate(group.members)) {
+    linalg::LinalgOp op = member.op;
+    if (op->getBlock() != block) {
+      whyNot = "its operations are not in one block";
+      return failure();
+    }
+    if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
+        op.hasDynamicShape()) {
+      whyNot = "'" + op->getName().getStringRef().str() +
+               "' is not an operation on static buffers with one output";
+      return failure();
+    }
+    OpOperand *init = op.getDpsInitOperand(0);
+    member.shape = llvm::to_vector(
+        cast<MemRefType>(init->get().getType()).getShape());
+    if (member.shape.empty()) {
+      whyNot = "'" + op->getName().getStringRef().str() +
+               "' reduces to a scalar";
+      return failure();
+    }
+    if (!op.getMatchingIndexingMap(init).isProjectedPermutation()) {
+      whyNot = "the output map of '" + op->getName().getStringRef().str() +
+               "' is not a projected permutation";
+      return failure();
+    }
+    for (OpOperand &operand : op->getOpOperands()) {
+      OperandSource source;
+      if (!isa<MemRefType>(operand.get().getType())) {
+        member.sources.push_back(source);
+        continue;
+      }
+      AffineMap map = op.getMatchingIndexingMap(&operand);
+      auto [root, toRoot] = traceToRootBuffer(operand.get());
+      auto writer = writers.find(root);
+      if (writer != writers.end()) {
+        source.producer = writer->second;
+        source.map = toRoot.compose(map);
+      } else {
+        source.map = map;
+      }
+      member.sources.push_back(source);
+    }
+    auto [root, toRoot] = traceToRootBuffer(init->get());
+    if (root != init->get() && (int)i != group.root) {
+      whyNot = "an intermediate is written through a view";
+      return failure();
+    }
+    writers[root] = i;
+  }
+
+  // Buffers: the intermediates must be allocations only the group touches,
+  // and no operation may read the output buffer from global memory.
+  Member &rootMember = group.members[group.root];
+  Value output = traceToRootBuffer(
+                     rootMember.op.getDpsInitOperand(0)->get()).first;
+  DenseSet<Operation *> memberOps;
+  for (Member &member : group.members)
+    memberOps.insert(member.op);
+  for (auto [buffer, writer] : writers) {
+    if (buffer == output)
+      continue;
+    if (!buffer.getDefiningOp<memref::AllocOp>()) {
+      whyNot = "an intermediate is not a buffer of its own";
+      return failure();
+    }
+    SmallVector<Value> worklist = {buffer};
+    while (!worklist.empty()) {
+      Value value = worklist.pop_back_val();
+      for (Operation *user : value.getUsers()) {
+        if (memberOps.contains(user) || isa<memref::DeallocOp>(user))
+          continue;
+        if (isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(user)) {
+          worklist.push_back(user->getResult(0));
+          continue;
+        }
+        whyNot = "an intermediate is also used by '" +
+                 user->getName().getStringRef().str() + "' outside the group";
+        return failure();
+      }
+    }
+  }
+  for (auto [i, member] : llvm::enumerate(group.members))
+    for (auto [k, source] : llvm::enumerate(member.sources)) {
+      Value value = member.op->getOperand(k);
+      // Only reads count: an init the payload ignores is only written.
+      if (source.producer >= 0 || !isa<MemRefType>(value.getType()) ||
+          member.op.getBlock()->getArgument(k).use_empty())
+        continue;
+      if ((int)i == group.root && k + 1 == member.sources.size())
+        continue;
+      if (traceToRootBuffer(value).first == output) {
+        whyNot = "the output buffer is also an input of the group";
+        return failure();
+      }
+    }
+
+  // Tiles, from the output back: a member's box is what its consumers read.
+  unsigned rank = rootMember.shape.size();
+  if (group.tile.size() != rank) {
+    whyNot = "the group's tile does not have the rank of its output";
+    return failure();
+  }
+  rootMember.hasBox = true;
+  for (unsigned r = 0; r < rank; ++r) {
+    rootMember.lower.push_back(getAffineDimExpr(r, ctx));
+    rootMember.sizes.push_back(
+        std::max<int64_t>(1, std::min(group.tile[r], rootMember.shape[r])));
+  }
+  for (int i = group.root; i >= 0; --i) {
+    Member &member = group.members[i];
+    if (!member.hasBox || member.isFill)
+      continue;
+    SmallVector<int64_t> ranges = member.op.getStaticLoopRanges();
+    AffineMap outMap =
+        member.op.getMatchingIndexingMap(member.op.getDpsInitOperand(0));
+    SmallVector<AffineExpr> loopLower(ranges.size(),
+                                      getAffineConstantExpr(0, ctx));
+    SmallVector<int64_t> loopSize(ranges);
+    for (unsigned r = 0; r < outMap.getNumResults(); ++r) {
+      loopLower[outMap.getDimPosition(r)] = member.lower[r];
+      loopSize[outMap.getDimPosition(r)] = member.sizes[r];
+    }
+    for (OperandSource &source : member.sources) {
+      if (source.producer < 0)
+        continue;
+      Member &producer = group.members[source.producer];
+      SmallVector<AffineExpr> lower;
+      SmallVector<int64_t> sizes;
+      for (auto [r, expr] : llvm::enumerate(source.map.getResults())) {
+        SmallVector<int64_t> coeffs(ranges.size(), 0);
+        int64_t constant = 0;
+        if (failed(getLinearForm(expr, coeffs, constant)) ||
+            llvm::any_of(coeffs, [](int64_t c) { return c < 0; })) {
+          whyNot = "an intermediate is read through a non-linear index";
+          return failure();
+        }
+        AffineExpr origin = getAffineConstantExpr(constant, ctx);
+        int64_t size = 1;
+        for (auto [d, c] : llvm::enumerate(coeffs)) {
+          origin = origin + loopLower[d] * c;
+          size += c * (loopSize[d] - 1);
+        }
+        lower.push_back(simplifyAffineExpr(origin, rank, 0));
+        sizes.push_back(std::min(size, producer.shape[r]));
+      }
+      if (!producer.hasBox) {
+        producer.hasBox = true;
+        producer.lower = lower;
+        producer.sizes = sizes;
+        continue;
+      }
+      if (producer.lower != lower) {
+        whyNot = "an intermediate is read at different tile origins";
+        return failure();
+      }
+      for (auto [mine, theirs] : llvm::zip_equal(producer.sizes, sizes))
+        mine = std::max(mine, theirs);
+    }
+  }
+  return success();
+}
+
+/// Emits the gpu.launch of one analyzed group.
+class GroupEmitter {
+public:
+  GroupEmitter(OpBuilder &b, Group &group) : b(b), group(group) {}
+
+  /// Creates the launch before the group's output operation.
+  void emit(int64_t blockSize, int64_t sharedBytes,
+            ArrayRef<int64_t> sharedOffsets);
+
+private:
+  Value cst(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  /// Applies `map` (one result per returned value) to the loop ivs.
+  SmallVector<Value> applyMap(AffineMap map, ArrayRef<Value> ivs);
+  /// The value of member `index`'s result at `coords`.
+  Value valueAt(int index, ArrayRef<Value> coords);
+  /// Computes member `index` at result coordinates `coords`.
+  Value computeAt(int index, ArrayRef<Value> coords);
+  Value operandValue(int index, unsigned operand, ArrayRef<Value> ivs);
+  /// A loop over the points of `sizes` strided over the block's threads,
+  /// calling `body` with the local and global coordinates of in-bounds
+  /// points.
+  void emitTileLoop(ArrayRef<int64_t> sizes, ArrayRef<Value> origin,
+                    ArrayRef<int64_t> shape,
+                    function_ref<void(ArrayRef<Value>, ArrayRef<Value>)> body);
+
+  OpBuilder &b;
+  Group &group;
+  Location loc = group.members[group.root].op.getLoc();
+  Value threadId, numThreads, zero;
+  SmallVector<Value> blockOrigin;
+  /// Values computed per block of IR, so that a value several consumers
+  /// read at the same point is computed once there.
+  DenseMap<Block *, SmallVector<std::tuple<int, SmallVector<Value>, Value>>>
+      computed;
+};
+
+SmallVector<Value> GroupEmitter::applyMap(AffineMap map, ArrayRef<Value> ivs) {
+  SmallVector<Value> operands;
+  for (Value iv : ivs)
+    operands.push_back(iv ? iv : zero);
+  SmallVector<Value> results;
+  for (AffineExpr expr : map.getResults()) {
+    if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+      results.push_back(operands[dim.getPosition()]);
+      continue;
+    }
+    if (auto c = dyn_cast<AffineConstantExpr>(expr)) {
+      results.push_back(cst(c.getValue()));
+      continue;
+    }
+    results.push_back(affine::AffineApplyOp::create(
+        b, loc, AffineMap::get(map.getNumDims(), 0, expr), operands));
+  }
+  return results;
+}
+
+Value GroupEmitter::valueAt(int index, ArrayRef<Value> coords) {
+  Member &member = group.members[index];
+  if (member.isFill)
+    return member.op.getDpsInputs()[0];
+  if (member.available) {
+    SmallVector<Value> local;
+    for (auto [coord, origin] : llvm::zip_equal(coords, member.lowerValues))
+      local.push_back(arith::SubIOp::create(b, loc, coord, origin));
+    return memref::LoadOp::create(b, loc, member.buffer, local);
+  }
+  auto &cache = computed[b.getInsertionBlock()];
+  for (auto &[i, at, value] : cache)
+    if (i == index && ArrayRef<Value>(at) == coords)
+      return value;
+  Value value = computeAt(index, coords);
+  computed[b.getInsertionBlock()].push_back(
+      {index, SmallVector<Value>(coords), value});
+  return value;
+}
+
+Value GroupEmitter::operandValue(int index, unsigned operand,
+                                 ArrayRef<Value> ivs) {
+  Member &member = group.members[index];
+  Value value = member.op->getOperand(operand);
+  const OperandSource &source = member.sources[operand];
+  if (!isa<MemRefType>(value.getType()))
+    return value;
+  SmallVector<Value> coords = applyMap(source.map, ivs);
+  if (source.producer >= 0)
+    return valueAt(source.producer, coords);
+  return memref::LoadOp::create(b, loc, value, coords);
+}
+
+Value GroupEmitter::computeAt(int index, ArrayRef<Value> coords) {
+  Member &member = group.members[index];
+  linalg::LinalgOp op = member.op;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  SmallVector<Value> ivs(ranges.size());
+  for (unsigned r = 0; r < outMap.getNumResults(); ++r)
+    ivs[outMap.getDimPosition(r)] = coords[r];
+  SmallVector<unsigned> loops;
+  for (unsigned d = 0; d < ranges.size(); ++d)
+    if (!ivs[d])
+      loops.push_back(d);
+
+  Block *payload = op.getBlock();
+  unsigned numOperands = op->getNumOperands();
+  IRMapping mapping;
+  // Operands that do not depend on the sequential loops are read once.
+  auto isHoistable = [&](unsigned k) {
+    if (!isa<MemRefType>(op->getOperand(k).getType()))
+      return true;
+    AffineMap map = op.getMatchingIndexingMap(&op->getOpOperand(k));
+    return llvm::none_of(loops,
+                         [&](unsigned d) { return map.isFunctionOfDim(d); });
+  };
+  Value init;
+  for (unsigned k = 0; k < numOperands; ++k) {
+    BlockArgument arg = payload->getArgument(k);
+    bool isInit = k + 1 == numOperands;
+    if (!isInit && (arg.use_empty() || !isHoistable(k)))
+      continue;
+    if (isInit) {
+      init = arg.use_empty()
+                 ? arith::ConstantOp::create(b, loc, arg.getType(),
+                                             b.getZeroAttr(arg.getType()))
+                       .getResult()
+                 : operandValue(index, k, ivs);
+      continue;
+    }
+    mapping.map(arg, operandValue(index, k, ivs));
+  }
+
+  // The innermost body: the remaining operands, then the payload.
+  auto emitPayload = [&](Value acc) -> Value {
+    IRMapping inner = mapping;
+    inner.map(payload->getArgument(numOperands - 1), acc);
+    for (unsigned k = 0; k + 1 < numOperands; ++k) {
+      BlockArgument arg = payload->getArgument(k);
+      if (!arg.use_empty() && !inner.contains(arg))
+        inner.map(arg, operandValue(index, k, ivs));
+    }
+    for (Operation &payloadOp : payload->without_terminator()) {
+      if (auto indexOp = dyn_cast<linalg::IndexOp>(payloadOp)) {
+        inner.map(indexOp.getResult(), ivs[indexOp.getDim()]);
+        continue;
+      }
+      b.clone(payloadOp, inner);
+    }
+    return inner.lookup(payload->getTerminator()->getOperand(0));
+  };
+  std::function<Value(unsigned, Value)> emitLoops = [&](unsigned level,
+                                                        Value acc) -> Value {
+    if (level == loops.size())
+      return emitPayload(acc);
+    auto loop = scf::ForOp::create(b, loc, cst(0), cst(ranges[loops[level]]),
+                                   cst(1), ValueRange{acc});
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    ivs[loops[level]] = loop.getInductionVar();
+    Value next = emitLoops(level + 1, loop.getRegionIterArgs()[0]);
+    scf::YieldOp::create(b, loc, next);
+    return loop.getResult(0);
+  };
+  Value result = emitLoops(0, init);
+  for (unsigned d : loops)
+    ivs[d] = Value();
+  return result;
+}
+
+void GroupEmitter::emitTileLoop(
+    ArrayRef<int64_t> sizes, ArrayRef<Value> origin, ArrayRef<int64_t> shape,
+    function_ref<void(ArrayRef<Value>, ArrayRef<Value>)> body) {
+  int64_t points = 1;
+  for (int64_t size : sizes)
+    points *= size;
+  auto loop = scf::ForOp::create(b, loc, threadId, cst(points), numThreads);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  SmallVector<OpFoldResult> basis = llvm::map_to_vector(
+      sizes, [&](int64_t e) -> OpFoldResult { return b.getIndexAttr(e); });
+  auto local = affine::AffineDelinearizeIndexOp::create(
+      b, loc, loop.getInductionVar(), basis, /*hasOuterBound=*/true);
+  SmallVector<Value> global;
+  Value inBounds;
+  for (auto [l, o, extent, size] :
+       llvm::zip_equal(local.getResults(), origin, shape, sizes)) {
+    Value coord = arith::AddIOp::create(b, loc, o, l);
+    global.push_back(coord);
+    Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, coord,
+                                     cst(extent));
+    inBounds = inBounds ? arith::AndIOp::create(b, loc, inBounds, ok) : ok;
+  }
+  auto ifOp = scf::IfOp::create(b, loc, inBounds, /*withElseRegion=*/false);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  body(SmallVector<Value>(local.getResults()), global);
+}
+
+void GroupEmitter::emit(int64_t threads, int64_t sharedBytes,
+                        ArrayRef<int64_t> sharedOffsets) {
+  Member &root = group.members[group.root];
+  b.setInsertionPoint(root.op);
+  SmallVector<int64_t> gridCounts;
+  int64_t blocks = 1;
+  for (auto [extent, size] : llvm::zip_equal(root.shape, root.sizes)) {
+    gridCounts.push_back(llvm::divideCeil(extent, size));
+    blocks *= gridCounts.back();
+  }
+  Value one = cst(1);
+  auto launch = gpu::LaunchOp::create(
+      b, loc, cst(blocks), one, one, cst(threads), one, one,
+      sharedBytes ? arith::ConstantIntOp::create(b, loc, sharedBytes, 32)
+                        .getResult()
+                  : Value());
+  Block &body = launch.getBody().front();
+  b.setInsertionPointToStart(&body);
+  gpu::TerminatorOp::create(b, loc);
+  b.setInsertionPointToStart(&body);
+  threadId = launch.getThreadIds().x;
+  numThreads = cst(threads);
+  zero = cst(0);
+
+  SmallVector<OpFoldResult> gridBasis = llvm::map_to_vector(
+      gridCounts, [&](int64_t e) -> OpFoldResult { return b.getIndexAttr(e); });
+  auto blockCoords = affine::AffineDelinearizeIndexOp::create(
+      b, loc, launch.getBlockIds().x, gridBasis, /*hasOuterBound=*/true);
+  for (auto [coord, size] : llvm::zip_equal(blockCoords.getResults(),
+                                            root.sizes))
+    blockOrigin.push_back(arith::MulIOp::create(b, loc, coord, cst(size)));
+
+  Value raw;
+  if (sharedBytes)
+    raw = gpu::DynamicSharedMemoryOp::create(
+        b, loc,
+        MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                        MemRefLayoutAttrInterface(),
+                        gpu::AddressSpaceAttr::get(
+                            b.getContext(), gpu::AddressSpace::Workgroup)));
+  unsigned sharedIndex = 0;
+  for (Member &member : group.members) {
+    if (!member.hasBox || member.isFill)
+      continue;
+    AffineMap originMap =
+        AffineMap::get(root.shape.size(), 0, member.lower, b.getContext());
+    member.lowerValues = applyMap(originMap, blockOrigin);
+    if (!member.shared || &member == &root)
+      continue;
+    auto type = MemRefType::get(
+        member.sizes,
+        cast<MemRefType>(member.op.getDpsInitOperand(0)->get().getType())
+            .getElementType(),
+        MemRefLayoutAttrInterface(),
+        gpu::AddressSpaceAttr::get(b.getContext(),
+                                   gpu::AddressSpace::Workgroup));
+    member.buffer = memref::ViewOp::create(
+        b, loc, type, raw, cst(sharedOffsets[sharedIndex++]), ValueRange());
+  }
+
+  // Shared-level members, in order, each followed by a barrier.
+  for (int i = 0, e = group.members.size(); i < e; ++i) {
+    Member &member = group.members[i];
+    if (!member.buffer)
+      continue;
+    emitTileLoop(member.sizes, member.lowerValues, member.shape,
+                 [&](ArrayRef<Value> local, ArrayRef<Value> global) {
+                   Value v = computeAt(i, global);
+                   memref::StoreOp::create(b, loc, v, member.buffer, local);
+                 });
+    gpu::BarrierOp::create(b, loc);
+    member.available = true;
+    computed.clear();
+  }
+  Value output = root.op.getDpsInitOperand(0)->get();
+  emitTileLoop(root.sizes, blockOrigin, root.shape,
+               [&](ArrayRef<Value> local, ArrayRef<Value> global) {
+                 Value v = computeAt(group.root, global);
+                 memref::StoreOp::create(b, loc, v, output, global);
+               });
+}
+
+void stripTags(Operation *op) {
+  op->removeAttr(kMemberTag);
+  op->removeAttr(kRootTag);
+}
+
+struct ConvertTileGraphToGPU final
+    : hm::impl::ConvertTileGraphToGPUBase<ConvertTileGraphToGPU> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    rtile::ArchAttr archAttr = rtile::getBuiltinArch(&getContext(), arch);
+    if (!archAttr) {
+      func.emitError() << "convert-tilegraph-to-gpu: unknown arch '" << arch
+                       << "'; expected one of "
+                       << llvm::join(rtile::getBuiltinArchNames(), ", ");
+      return signalPassFailure();
+    }
+    if (blockSize <= 0 || blockSize > 1024 || blockSize % 32 != 0) {
+      func.emitError() << "convert-tilegraph-to-gpu: 'block-size' must be a "
+                          "positive multiple of 32 and at most 1024, got "
+                       << static_cast<int64_t>(blockSize);
+      return signalPassFailure();
+    }
+    OpBuilder b(&getContext());
+    for (Group &group : collectGroups(func)) {
+      std::string whyNot;
+      Operation *anchor = group.members.back().op;
+      if (failed(analyzeGroup(group, whyNot))) {
+        if (remarks)
+          anchor->emitRemark() << "group '" << group.name
+                               << "' left unfused: " << whyNot;
+        continue;
+      }
+      // Workgroup memory: one buffer per shared-level member, 16-aligned.
+      int64_t sharedBytes = 0, maxPoints = 1, sharedMembers = 0;
+      SmallVector<int64_t> offsets;
+      for (auto [i, member] : llvm::enumerate(group.members)) {
+        if (!member.hasBox || member.isFill)
+          continue;
+        int64_t points = 1;
+        for (int64_t size : member.sizes)
+          points *= size;
+        if ((int)i != group.root && !member.shared)
+          continue;
+        maxPoints = std::max(maxPoints, points);
+        if ((int)i == group.root)
+          continue;
+        int64_t bits = cast<MemRefType>(
+                           member.op.getDpsInitOperand(0)->get().getType())
+                           .getElementTypeBitWidth();
+        offsets.push_back(sharedBytes);
+        sharedBytes += llvm::alignTo(points * llvm::divideCeil(bits, 8), 16);
+        ++sharedMembers;
+      }
+      if (sharedBytes > archAttr.getSmemPerBlock()) {
+        anchor->emitWarning()
+            << "group '" << group.name << "' needs " << sharedBytes
+            << " bytes of shared memory per block, over the "
+            << archAttr.getSmemPerBlock() << " of " << arch
+            << "; left unfused";
+        continue;
+      }
+      int64_t threads =
+          std::min<int64_t>(blockSize, llvm::alignTo(maxPoints, 32));
+      GroupEmitter(b, group).emit(threads, sharedBytes, offsets);
+      if (remarks) {
+        int64_t blocks = 1;
+        Member &root = group.members[group.root];
+        for (auto [extent, size] : llvm::zip_equal(root.shape, root.sizes))
+          blocks *= llvm::divideCeil(extent, size);
+        anchor->emitRemark()
+            << "group '" << group.name << "' lowered to one gpu.launch: "
+            << group.members.size() << " operations, " << blocks
+            << " blocks of " << threads << " threads, " << sharedMembers
+            << " intermediates in " << sharedBytes
+            << " bytes of shared memory";
+      }
+      // The members and the intermediates nobody else reads go.
+      llvm::SetVector<Value> buffers;
+      for (Member &member : llvm::reverse(group.members)) {
+        buffers.insert(
+            traceToRootBuffer(member.op.getDpsInitOperand(0)->get()).first);
+        member.op->erase();
+      }
+      for (Value buffer : buffers) {
+        auto alloc = buffer.getDefiningOp<memref::AllocOp>();
+        if (!alloc)
+          continue;
+        // Views of views included: collect users transitively.
+        SmallVector<Operation *> deadUsers;
+        SmallVector<Value> worklist = {alloc.getResult()};
+        bool dead = true;
+        while (!worklist.empty() && dead) {
+          Value value = worklist.pop_back_val();
+          for (Operation *user : value.getUsers()) {
+            if (isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(user))
+              worklist.push_back(user->getResult(0));
+            else if (!isa<memref::DeallocOp>(user))
+              dead = false;
+            deadUsers.push_back(user);
+          }
+        }
+        if (!dead)
+          continue;
+        for (Operation *user : llvm::reverse(deadUsers))
+          user->erase();
+        alloc->erase();
+      }
+    }
+    func.walk([](linalg::LinalgOp op) { stripTags(op); });
+  }
+};
+
+} // namespace

@@ -1,0 +1,5 @@
+import sys
+
+from heavymetal.models.export import main
+
+sys.exit(main())

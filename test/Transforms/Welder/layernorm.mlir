@@ -1,0 +1,78 @@
+// RUN: hm-opt %s --hm-welder="arch=sm_90" | FileCheck %s
+
+// A layer normalisation as the ONNX importer writes it: the mean (a sum and
+// a division), the variance of the differences, 1/sqrt(var + eps), then the
+// normalisation with scale and bias. All six operators become one kernel.
+// CHECK-LABEL: func.func @layernorm
+// CHECK: %[[K:.+]] = tilegraph.kernel "layernorm_k0" (%{{.+}}, %{{.+}}, %{{.+}}) tile [1, 2, 768]
+// CHECK: %[[SUM:.+]] = linalg.reduce
+// CHECK: tilegraph.connect %[[SUM]] at shared
+// CHECK: %[[MEAN:.+]] = linalg.generic
+// CHECK: tilegraph.connect %[[MEAN]] at register
+// CHECK: %[[VAR:.+]] = linalg.generic {{.+}}iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: tilegraph.connect %[[VAR]] at shared
+// CHECK: %[[VARN:.+]] = linalg.generic
+// CHECK: tilegraph.connect %[[VARN]] at register
+// CHECK: %[[RSTD:.+]] = linalg.generic
+// CHECK-DAG: tilegraph.connect %[[MEAN]] at shared
+// CHECK-DAG: tilegraph.connect %[[RSTD]] at shared
+// CHECK: %[[Y:.+]] = linalg.generic
+// CHECK: tilegraph.yield %[[Y]]
+// CHECK-NOT: tilegraph.kernel
+// CHECK: return %[[K]]
+#map = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#map1 = affine_map<(d0, d1, d2) -> (d0, d1, 0)>
+#map2 = affine_map<(d0, d1, d2) -> (d0, d1)>
+#map3 = affine_map<(d0, d1, d2) -> (d2)>
+func.func @layernorm(%arg0: tensor<4x128x768xf32>, %gamma: tensor<768xf32>, %beta: tensor<768xf32>) -> tensor<4x128x768xf32> {
+  %cst_1 = arith.constant 0.000000e+00 : f32
+  %0 = tensor.empty() : tensor<4x128xf32>
+  %1 = linalg.fill ins(%cst_1 : f32) outs(%0 : tensor<4x128xf32>) -> tensor<4x128xf32>
+  %reduced = linalg.reduce ins(%arg0 : tensor<4x128x768xf32>) outs(%1 : tensor<4x128xf32>) dimensions = [2]
+    (%in: f32, %init: f32) {
+      %13 = arith.addf %in, %init : f32
+      linalg.yield %13 : f32
+    }
+  %expanded = tensor.expand_shape %reduced [[0], [1, 2]] output_shape [4, 128, 1] : tensor<4x128xf32> into tensor<4x128x1xf32>
+  %2 = tensor.empty() : tensor<4x128x1xf32>
+  %3 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel", "parallel", "parallel"]} ins(%expanded : tensor<4x128x1xf32>) outs(%2 : tensor<4x128x1xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %cst_3 = arith.constant 7.680000e+02 : f32
+    %13 = arith.divf %in, %cst_3 : f32
+    linalg.yield %13 : f32
+  } -> tensor<4x128x1xf32>
+  %5 = linalg.fill ins(%cst_1 : f32) outs(%0 : tensor<4x128xf32>) -> tensor<4x128xf32>
+  %6 = linalg.generic {indexing_maps = [#map, #map1, #map2], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %3 : tensor<4x128x768xf32>, tensor<4x128x1xf32>) outs(%5 : tensor<4x128xf32>) {
+  ^bb0(%in: f32, %in_3: f32, %out: f32):
+    %13 = arith.subf %in, %in_3 : f32
+    %14 = arith.mulf %13, %13 : f32
+    %15 = arith.addf %out, %14 : f32
+    linalg.yield %15 : f32
+  } -> tensor<4x128xf32>
+  %expanded_2 = tensor.expand_shape %6 [[0], [1, 2]] output_shape [4, 128, 1] : tensor<4x128xf32> into tensor<4x128x1xf32>
+  %8 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel", "parallel", "parallel"]} ins(%expanded_2 : tensor<4x128x1xf32>) outs(%2 : tensor<4x128x1xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %cst_3 = arith.constant 7.680000e+02 : f32
+    %13 = arith.divf %in, %cst_3 : f32
+    linalg.yield %13 : f32
+  } -> tensor<4x128x1xf32>
+  %10 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel", "parallel", "parallel"]} ins(%8 : tensor<4x128x1xf32>) outs(%2 : tensor<4x128x1xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %cst_3 = arith.constant 1.000000e+00 : f32
+    %cst_4 = arith.constant 9.99999974E-6 : f32
+    %13 = arith.addf %in, %cst_4 : f32
+    %14 = math.sqrt %13 : f32
+    %15 = arith.divf %cst_3, %14 : f32
+    linalg.yield %15 : f32
+  } -> tensor<4x128x1xf32>
+  %11 = tensor.empty() : tensor<4x128x768xf32>
+  %12 = linalg.generic {indexing_maps = [#map, #map1, #map1, #map3, #map3, #map], iterator_types = ["parallel", "parallel", "parallel"]} ins(%arg0, %3, %10, %gamma, %beta : tensor<4x128x768xf32>, tensor<4x128x1xf32>, tensor<4x128x1xf32>, tensor<768xf32>, tensor<768xf32>) outs(%11 : tensor<4x128x768xf32>) {
+  ^bb0(%in: f32, %in_3: f32, %in_4: f32, %in_5: f32, %in_6: f32, %out: f32):
+    %13 = arith.subf %in, %in_3 : f32
+    %14 = arith.mulf %13, %in_4 : f32
+    %15 = arith.mulf %14, %in_5 : f32
+    %16 = arith.addf %15, %in_6 : f32
+    linalg.yield %16 : f32
+  } -> tensor<4x128x768xf32>
+  return %12 : tensor<4x128x768xf32>
+}
