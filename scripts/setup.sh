@@ -54,7 +54,7 @@ stamp=$root/.venv/.requirements-bench.stamp
 if [ "${HM_SKIP_VENV:-0}" != 1 ] && ! cmp -s "$requirements" "$stamp"; then
   if { [ -x "$root/.venv/bin/python" ] ||
        /usr/bin/python3 -m venv --system-site-packages "$root/.venv"; } &&
-     timeout 600 "$root/.venv/bin/python" -m pip install -q \
+     timeout 300 "$root/.venv/bin/python" -m pip install -q \
        --disable-pip-version-check -r "$requirements"; then
     cp "$requirements" "$stamp"
   else

@@ -21,6 +21,19 @@ using namespace mlir::hm;
 /// Registers every thread needs besides its tiles: indices, addresses, loop
 /// counters and predicates.
 static constexpr int64_t kOverheadRegisters = 24;
+/// A staged copy of at most this many loads per thread is straight-line
+/// code (TiledKernel.cpp's kMaxUnrolledCopies), each load holding this many
+/// registers (a 64-bit address, the value, its predicate); loads of up to
+/// kMaxLoadBytes.
+static constexpr int64_t kMaxStraightLineLoads = 8;
+static constexpr int64_t kRegistersPerStagedLoad = 6;
+/// A vector load's rows are contiguous: consecutive loads share a base
+/// address (immediate offsets), so only the 64-bit base per load counts.
+static constexpr int64_t kRegistersPerVectorStagedLoad = 2;
+static constexpr int64_t kMaxLoadBytes = 16;
+/// Registers of an unrolled reduction per value of its register tile, in
+/// tenths (1.4; docs/CostModel.md).
+static constexpr int64_t kReductionRegisterTenths = 14;
 /// Registers are allocated per thread in multiples of 8, per warp in
 /// multiples of 256.
 static constexpr int64_t kRegisterGranularity = 8;
@@ -217,11 +230,68 @@ int64_t CostModel::getRegistersPerThread(const OpFootprint &op,
   return llvm::alignTo(registers, kRegisterGranularity);
 }
 
+int64_t CostModel::getCompiledRegistersPerThread(
+    const OpFootprint &op, const TileConfig &config) const {
+  int64_t registers =
+      getRegistersPerThread(op, config) - kOverheadRegisters;
+  // Calibrated against ptxas -v (sm_90, CUDA 13) on the suite's kernels
+  // compiled without a thread bound: an unrolled reduction holds each value
+  // about 1.4 times over (the staged tile's shared-memory addresses, 64-bit,
+  // and the next iteration's values loaded ahead of the arithmetic).
+  if (!op.reductionLoops.empty())
+    registers = llvm::divideCeil(registers * kReductionRegisterTenths, 10);
+  // Staged copies of a few loads per thread are straight-line code: each
+  // load keeps a loop-invariant 64-bit global address and its value live
+  // (the lowering's width: up to 16 bytes dividing the tile's innermost
+  // extent).
+  int64_t threads = config.getThreadsPerBlock();
+  if (threads > 0 && op.hasStagedInputs()) {
+    SmallVector<int64_t> stepTile =
+        op.getLoopTile(config.block, config.reduction);
+    SmallVector<int64_t, 6> extents;
+    for (unsigned i = 0; i < op.operands.size(); ++i) {
+      const OperandAccess &access = op.operands[i];
+      if (!access.staged || access.isOutput)
+        continue;
+      op.getTileExtents(i, stepTile, extents);
+      int64_t width = kMaxLoadBytes / access.elementBytes;
+      while (width > 1 && (extents.back() % width != 0 ||
+                           access.shape.back() % width != 0))
+        width /= 2;
+      int64_t loads =
+          llvm::divideCeil(product(extents) / width, threads);
+      if (loads <= kMaxStraightLineLoads)
+        registers += loads * (width > 1 ? kRegistersPerVectorStagedLoad
+                                        : kRegistersPerStagedLoad);
+    }
+  }
+  registers += kOverheadRegisters;
+  return llvm::alignTo(registers, kRegisterGranularity);
+}
+
+int64_t CostModel::getMaxRegistersPerThread(int64_t threadsPerBlock) const {
+  // ptxas bounds a kernel declared with .maxntid N by the register file over
+  // N rounded up to warp size x sub-partitions (measured: 448 threads get
+  // 128 registers, 352 get 168), per thread a multiple of 8, at most 255.
+  int64_t granule = arch.getWarpSize() * arch.getSubPartitions();
+  int64_t threads = llvm::alignTo(std::max<int64_t>(threadsPerBlock, 1),
+                                  granule);
+  int64_t perThread = llvm::alignDown(arch.getRegsPerBlock() / threads,
+                                      kRegisterGranularity);
+  return std::min<int64_t>(perThread, arch.getMaxRegsPerThread());
+}
+
+bool CostModel::isTensorCoreOp(const OpFootprint &op) const {
+  // bf16 stays on CUDA cores: gpu.subgroup_mma_* (what the lowering emits)
+  // has no bf16 fragments (docs/TensorCores.md).
+  return op.tensorCoreCandidate && op.computeType &&
+         !op.computeType.isBF16() &&
+         arch.getPeakGFlops(op.computeType) > arch.getFp32GFlops();
+}
+
 bool CostModel::usesTensorCores(const OpFootprint &op,
                                 const TileConfig &config) const {
-  if (!op.tensorCoreCandidate || config.warp.size() != config.block.size())
-    return false;
-  if (arch.getPeakGFlops(op.computeType) <= arch.getFp32GFlops())
+  if (!isTensorCoreOp(op) || config.warp.size() != config.block.size())
     return false;
   int64_t aExtent = 1, bExtent = 1, reductionExtent = 1;
   for (auto [index, l] : llvm::enumerate(op.parallelLoops)) {
@@ -302,6 +372,15 @@ CostEstimate CostModel::estimate(const OpFootprint &op,
     return reject(llvm::formatv("{0} registers per block exceed the arch's {1}",
                                 registersPerWarp * warpsPerBlock,
                                 arch.getRegsPerBlock()));
+  est.compiledRegistersPerThread = getCompiledRegistersPerThread(op, config);
+  if (est.compiledRegistersPerThread >
+      getMaxRegistersPerThread(est.threadsPerBlock))
+    return reject(llvm::formatv("an estimated {0} registers per thread in the "
+                                "compiled kernel exceed the {1} that ptxas "
+                                "gives {2} threads",
+                                est.compiledRegistersPerThread,
+                                getMaxRegistersPerThread(est.threadsPerBlock),
+                                est.threadsPerBlock));
 
   // Occupancy: the tightest of the four per-SM limits.
   struct Limit {
@@ -444,7 +523,7 @@ CostEstimate CostModel::estimate(const OpFootprint &op,
   }
 
   double bestPeak = static_cast<double>(arch.getFp32GFlops());
-  if (op.tensorCoreCandidate)
+  if (isTensorCoreOp(op))
     bestPeak = std::max(
         bestPeak, static_cast<double>(arch.getPeakGFlops(op.computeType)));
   est.rooflineUs = std::max(static_cast<double>(op.getNumPoints()) *

@@ -15,6 +15,7 @@
 #include "llvm/Support/MathExtras.h"
 
 #include <functional>
+#include <numeric>
 
 using namespace mlir;
 using namespace mlir::hm;
@@ -22,6 +23,10 @@ using namespace mlir::hm;
 /// Reduction step of the main reduction loop (Roller: 8; 64 on tensor cores).
 static constexpr int64_t kReductionStep = 8;
 static constexpr int64_t kTensorCoreReductionStep = 64;
+/// Tensor-core fragments take K in slices of 16, and their shared-memory
+/// rows must be 16-byte aligned (padding a multiple of 16 bytes).
+static constexpr int64_t kTensorCoreK = 16;
+static constexpr int64_t kTensorCoreRowAlignmentBytes = 16;
 /// Reduction loops up to this extent (convolution and pooling windows) are
 /// loaded whole.
 static constexpr int64_t kWholeReductionExtent = 16;
@@ -46,9 +51,10 @@ static int64_t product(ArrayRef<int64_t> values) {
 
 /// Peak rate the operation can reach on the arch (tensor cores when it is a
 /// candidate), GFLOP/s.
-static double getBestPeak(const OpFootprint &op, rtile::ArchAttr arch) {
+static double getBestPeak(const CostModel &model, const OpFootprint &op) {
+  rtile::ArchAttr arch = model.getArch();
   double peak = static_cast<double>(arch.getFp32GFlops());
-  if (op.tensorCoreCandidate)
+  if (model.isTensorCoreOp(op))
     peak =
         std::max(peak, static_cast<double>(arch.getPeakGFlops(op.computeType)));
   return peak;
@@ -103,8 +109,7 @@ TileAlignment TileConstructor::getAlignment(const OpFootprint &op) const {
       mainIsInnermost = innermost;
     }
   }
-  bool tensorCores = op.tensorCoreCandidate &&
-                     arch.getPeakGFlops(op.computeType) > arch.getFp32GFlops();
+  bool tensorCores = model.isTensorCoreOp(op);
   for (unsigned l : op.reductionLoops) {
     int64_t extent = op.loopExtents[l];
     int64_t step;
@@ -117,6 +122,44 @@ TileAlignment TileConstructor::getAlignment(const OpFootprint &op) const {
       step = extent <= kWholeReductionExtent ? extent : 1;
     }
     alignment.reduction.push_back(std::min(step, extent));
+  }
+  if (tensorCores && !op.reductionLoops.empty()) {
+    // Tensor cores take K in slices of 16: a convolution whose channel step
+    // times its window (3 x 3 x 8) is not a multiple of 16 would fall back to
+    // CUDA cores. Raise the channel step (the main loop, else the longest
+    // reduction loop that indexes no dimension together with a parallel
+    // loop) to the smallest multiple that aligns K; the lowering zero-fills
+    // the channels past the loop.
+    int64_t k = product(alignment.reduction);
+    if (k % kTensorCoreK != 0) {
+      auto isWindow = [&](unsigned l) {
+        for (const OperandAccess &access : op.operands)
+          for (const auto &coefficients : access.coefficients)
+            if (coefficients && (*coefficients)[l] != 0 &&
+                llvm::any_of(op.parallelLoops, [&](unsigned p) {
+                  return (*coefficients)[p] != 0;
+                }))
+              return true;
+        return false;
+      };
+      std::optional<size_t> raise;
+      for (auto [index, l] : llvm::enumerate(op.reductionLoops)) {
+        if (main) {
+          if (l == *main)
+            raise = index;
+          continue;
+        }
+        if (isWindow(l))
+          continue;
+        if (!raise || op.loopExtents[l] > op.loopExtents[op.reductionLoops[*raise]])
+          raise = index;
+      }
+      if (!raise)
+        raise = 0;
+      int64_t &step = alignment.reduction[*raise];
+      int64_t rest = k / step;
+      step = llvm::alignTo(step, kTensorCoreK / std::gcd(kTensorCoreK, rest));
+    }
   }
   return alignment;
 }
@@ -190,7 +233,7 @@ TileConstructor::growBlockTiles(const OpFootprint &op,
   for (auto [index, l] : llvm::enumerate(op.reductionLoops))
     reductionPoints *= llvm::alignTo(op.loopExtents[l], reduction[index]);
   double ridge =
-      getBestPeak(op, arch) / static_cast<double>(arch.getDramGBps());
+      getBestPeak(model, op) / static_cast<double>(arch.getDramGBps());
 
   auto gridOf = [&](ArrayRef<int64_t> block) {
     int64_t g = 1;
@@ -293,8 +336,7 @@ TileConstructor::growThreadTiles(const OpFootprint &op, ArrayRef<int64_t> block,
   // it: shared-memory reads of every thread's register tile (every warp's
   // fragments on tensor cores) and global transactions of the warps' direct
   // accesses. F: the registers of a thread.
-  bool tensorCores = op.tensorCoreCandidate &&
-                     arch.getPeakGFlops(op.computeType) > arch.getFp32GFlops();
+  bool tensorCores = model.isTensorCoreOp(op);
   auto smemReads = [&](ArrayRef<int64_t> thread) {
     if (tensorCores)
       return 0.0; // Counted per warp in getWarpTraffic.
@@ -321,8 +363,15 @@ TileConstructor::growThreadTiles(const OpFootprint &op, ArrayRef<int64_t> block,
     probe.reduction.assign(reduction.begin(), reduction.end());
     return model.getRegistersPerThread(op, probe);
   };
+  auto compiledRegisters = [&](ArrayRef<int64_t> thread) {
+    TileConfig probe;
+    probe.block.assign(block.begin(), block.end());
+    probe.thread.assign(thread.begin(), thread.end());
+    probe.reduction.assign(reduction.begin(), reduction.end());
+    return model.getCompiledRegistersPerThread(op, probe);
+  };
   // Saturated: shared-memory reads no longer outpace compute on an SM.
-  double ridge = getBestPeak(op, arch) /
+  double ridge = getBestPeak(model, op) /
                  (arch.getSmemGBpsPerSM() * static_cast<double>(arch.getSms()));
   auto saturated = [&](ArrayRef<int64_t> thread) {
     if (!staged)
@@ -343,7 +392,9 @@ TileConstructor::growThreadTiles(const OpFootprint &op, ArrayRef<int64_t> block,
     bool valid = threads % warpSize == 0 &&
                  threads <= options.maxThreadsPerBlock &&
                  regs <= arch.getMaxRegsPerThread() &&
-                 regs * threads <= arch.getRegsPerBlock();
+                 regs * threads <= arch.getRegsPerBlock() &&
+                 compiledRegisters(thread) <=
+                     model.getMaxRegistersPerThread(threads);
     if (valid)
       path.push_back(thread);
     if (valid && saturated(thread) && stepsLeft-- <= 0)
@@ -404,9 +455,7 @@ TileConstructor::chooseWarpTile(const OpFootprint &op, ArrayRef<int64_t> block,
                                 ArrayRef<int64_t> reduction) const {
   rtile::ArchAttr arch = model.getArch();
   size_t n = block.size();
-  bool wantTensorCores =
-      op.tensorCoreCandidate &&
-      arch.getPeakGFlops(op.computeType) > arch.getFp32GFlops();
+  bool wantTensorCores = model.isTensorCoreOp(op);
   TileConfig probe;
   probe.block.assign(block.begin(), block.end());
   probe.thread.assign(thread.begin(), thread.end());
@@ -471,8 +520,14 @@ TileConfig TileConstructor::finalize(const OpFootprint &op,
   SmallVector<int64_t> stepTile = op.getLoopTile(block, reduction);
   SmallVector<int64_t, 6> extents;
   int64_t bestDegree = INT64_MAX;
+  // WMMA fragments need 16-byte-aligned rows: on tensor cores the padding
+  // is a multiple of 16 bytes (8 halves), as the lowering rounds it.
+  int64_t paddingStep =
+      model.usesTensorCores(op, config)
+          ? std::max<int64_t>(1, kTensorCoreRowAlignmentBytes / minElementBytes)
+          : 1;
   for (int64_t padding = 0; padding <= kMaxVectorBytes / minElementBytes;
-       ++padding) {
+       padding += paddingStep) {
     int64_t degree = 1;
     for (unsigned i = 0; i < op.operands.size(); ++i) {
       const OperandAccess &access = op.operands[i];

@@ -170,18 +170,19 @@ tilegraph::KernelOp mlir::hm::welder::emitKernel(Graph &graph, Group &group) {
 
   for (auto [value, result] : llvm::zip_equal(escaping, kernel.getResults()))
     value.replaceAllUsesWith(result);
-  for (Operation *member : llvm::reverse(members))
-    member->erase();
-  // What only the members used: the reshapes on internal edges, the
-  // recomputed values.
+  // The members, and what only the members used (the reshapes on internal
+  // edges, the recomputed values), users before their operands: a reshape
+  // sits between its producer and consumer members.
   SmallVector<Operation *> leftovers(internalReshapes.begin(),
                                      internalReshapes.end());
   leftovers.append(recomputedOps.rbegin(), recomputedOps.rend());
+  leftovers.append(members.begin(), members.end());
   llvm::sort(leftovers, [](Operation *a, Operation *b) {
     return b->isBeforeInBlock(a);
   });
+  leftovers.erase(llvm::unique(leftovers), leftovers.end());
   for (Operation *op : leftovers)
-    if (op->use_empty())
+    if (memberSet.contains(op) || op->use_empty())
       op->erase();
   return kernel;
 }

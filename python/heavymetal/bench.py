@@ -692,15 +692,15 @@ def markdown_summary(records: list[dict], caps: Caps, header: str) -> str:
             lines.append(f"| {model} | {batch} | {r['status']}: {r.get('error', '')} |"
                          + " |" * 9)
             continue
-        if hm["status"] not in ("compiled", "modelled only"):
-            lines.append(f"| {model} | {batch} | {_fmt(hm.get('import_s'))} | "
-                         f"**{hm['status']}**: `{hm.get('error', '')[:160]}` |"
-                         + " |" * 6 + f" {_iree_cell(ir)} |" + " |")
-            continue
         nv_compile = nv.get("compile_ptx_s") if nv else None
         ir_compile = ir.get("compile_s") if ir else None
         hm_compile = hm.get("compile_ptx_s")
-        compile_cell = f"{_fmt(hm_compile)} / {_fmt(nv_compile)} / {_iree_cell(ir)}"
+        def _state(r, value):
+            if r and r.get("status") not in ("compiled", "modelled only"):
+                return f"**{r['status']}**"
+            return _fmt(value)
+        compile_cell = (f"{_state(hm, hm_compile)} / {_state(nv, nv_compile)} / "
+                        f"{_iree_cell(ir)}")
         launches = (f"{_fmt(hm.get('launches'), 0)} / "
                     f"{_fmt(nv.get('launches') if nv else None, 0)} / "
                     f"{_fmt(ir.get('dispatches') if ir else None)}")
@@ -714,6 +714,8 @@ def markdown_summary(records: list[dict], caps: Caps, header: str) -> str:
                 if isinstance(px, dict) else "–")
         corr = hm.get("correctness", {})
         cstat = corr.get("status", "–")
+        if hm.get("status") not in ("compiled", "modelled only"):
+            cstat = "– (not compiled: see below)"
         if cstat == "pass":
             cstat = f"pass ({corr.get('seconds')} s)"
         elif cstat in ("too large", "timeout", "skipped"):

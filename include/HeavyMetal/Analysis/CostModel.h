@@ -67,6 +67,9 @@ struct CostEstimate {
   // Resources of one block.
   int64_t smemBytesPerBlock = 0;
   int64_t registersPerThread = 0;
+  /// Registers per thread of the compiled tiled kernel (calibrated against
+  /// ptxas; the bound a configuration must fit).
+  int64_t compiledRegistersPerThread = 0;
   // Occupancy and waves.
   int64_t blocksPerSM = 0;
   /// "shared memory", "registers", "threads" or "blocks".
@@ -135,11 +138,28 @@ public:
   /// up to the allocation granularity of 8.
   int64_t getRegistersPerThread(const OpFootprint &op,
                                 const TileConfig &config) const;
+  /// Estimated registers per thread of the kernel the tiled lowering
+  /// generates (TiledKernel.cpp), calibrated against ptxas -v: the values of
+  /// getRegistersPerThread times 1.4 with a reduction, plus 6 per load of a
+  /// straight-line staged copy (docs/CostModel.md). A configuration whose
+  /// count exceeds getMaxRegistersPerThread would spill; it does not fit.
+  int64_t getCompiledRegistersPerThread(const OpFootprint &op,
+                                        const TileConfig &config) const;
+  /// The most registers per thread a kernel of `threadsPerBlock` threads gets
+  /// from ptxas without spilling: the block's register file over the thread
+  /// count rounded up to warp size x sub-partitions, a multiple of 8, at most
+  /// the arch's per-thread limit.
+  int64_t getMaxRegistersPerThread(int64_t threadsPerBlock) const;
   /// Bank-conflict degree of a warp reading a column of a staged tile whose
   /// rows are `rowBytes` apart (32 consecutive rows, `rows` at most).
   int64_t getBankConflictDegree(int64_t rowBytes, int64_t rows) const;
+  /// True when `op` can run on tensor cores on this arch with a suitable
+  /// configuration: a tensor-core candidate whose compute type has a rate
+  /// above the arch's f32 rate and has fragments in the lowering (f16; not
+  /// bf16, which gpu.subgroup_mma_* lacks).
+  bool isTensorCoreOp(const OpFootprint &op) const;
   /// True when `config` lets `op` run on tensor cores: a tensor-core
-  /// candidate, an arch with a rate for its type, warp tiles whose A- and
+  /// candidate (isTensorCoreOp), warp tiles whose A- and
   /// B-side extents are multiples of 16 and a reduction step multiple of 16.
   bool usesTensorCores(const OpFootprint &op, const TileConfig &config) const;
 

@@ -3,6 +3,7 @@
 #ifndef HEAVYMETAL_CONVERSION_PASSES_H
 #define HEAVYMETAL_CONVERSION_PASSES_H
 
+#include "HeavyMetal/Dialect/RTile/IR/RTile.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -188,6 +188,7 @@ def ConvertTileGraphToGPU : Pass<"convert-tilegraph-to-gpu", "func::FuncOp"> {
   }];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::gpu::GPUDialect",
+                           "::mlir::hm::rtile::RTileDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect"];
