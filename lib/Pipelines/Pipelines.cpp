@@ -211,6 +211,9 @@ void hm::buildLinalgToGPUPipeline(OpPassManager &pm,
   // kernel arguments.
   pm.addNestedPass<func::FuncOp>(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
+  // Without it ptxas spills Roller's register tiles to fit more blocks per SM
+  // than the configuration was chosen for.
+  pm.addPass(createSetKernelOccupancy());
   // gpu-to-llvm only lowers asynchronous allocations and copies: thread the
   // host's GPU operations on one stream.
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());

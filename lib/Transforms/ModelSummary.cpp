@@ -15,6 +15,7 @@
 #include "HeavyMetal/Analysis/CostModel.h"
 #include "HeavyMetal/Analysis/OpFootprint.h"
 #include "HeavyMetal/Dialect/RTile/IR/RTile.h"
+#include "HeavyMetal/Dialect/TileGraph/IR/TileGraph.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -100,6 +101,11 @@ struct Totals {
   double opInstances = 0, launches = 0;
   int64_t ops = 0, configured = 0, naive = 0, unmodelled = 0, unfit = 0;
   int64_t launchSites = 0, dynamicLoops = 0, inBranches = 0;
+  /// Fused groups (tilegraph.kernel with two or more operations) counted as
+  /// one kernel each, the operations inside them, and the modelled kernels
+  /// in all (fused groups + operations modelled alone), per call.
+  int64_t fusedKernels = 0, fusedOps = 0;
+  double kernels = 0;
   llvm::StringMap<int64_t> unmodelledReasons;
   llvm::StringMap<double> timeByOpName;
 };
@@ -110,6 +116,14 @@ struct ModelSummary final : hm::impl::ModelSummaryBase<ModelSummary> {
   void runOnOperation() override;
 
 private:
+  /// Counts a fused group (a tilegraph.kernel of two or more operations,
+  /// fills recomputed in it not counted) as one kernel with the traffic and
+  /// time --hm-welder modelled for its tile (`tilegraph.modelled`: the
+  /// group's inputs and output, internal edges on chip). Returns false when
+  /// the kernel is to be walked as separate operations instead: a singleton,
+  /// naive mode, or no modelled cost for this arch.
+  bool summarizeFusedKernel(tilegraph::KernelOp kernel, const CostModel &model,
+                            Totals &totals) const;
   void printJson(llvm::raw_ostream &os, const Totals &totals,
                  rtile::ArchAttr target) const;
   void printText(llvm::raw_ostream &os, const Totals &totals,
@@ -139,7 +153,7 @@ void ModelSummary::runOnOperation() {
   CostModel model(target);
 
   Totals totals;
-  module.walk([&](Operation *op) {
+  module.walk<WalkOrder::PreOrder>([&](Operation *op) {
     // Device code is what the launches run, not host work of its own.
     if (isa<gpu::GPUModuleOp>(op))
       return WalkResult::skip();
@@ -152,6 +166,10 @@ void ModelSummary::runOnOperation() {
       return isa<gpu::LaunchOp>(op) ? WalkResult::skip()
                                     : WalkResult::advance();
     }
+    if (auto kernel = dyn_cast<tilegraph::KernelOp>(op))
+      return summarizeFusedKernel(kernel, model, totals)
+                 ? WalkResult::skip()
+                 : WalkResult::advance();
     auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
     if (!linalgOp)
       return WalkResult::advance();
@@ -181,6 +199,7 @@ void ModelSummary::runOnOperation() {
       ++totals.naive;
     }
     CostEstimate e = model.estimate(*footprint, tile);
+    totals.kernels += m.times;
     // An unfit configuration still has its traffic and time modelled (the
     // numbers are partial); it is counted so that the reader knows.
     totals.unfit += !e.fits;
@@ -201,6 +220,76 @@ void ModelSummary::runOnOperation() {
   else
     printText(os, totals, target);
   os.flush();
+}
+
+bool ModelSummary::summarizeFusedKernel(tilegraph::KernelOp kernel,
+                                        const CostModel &model,
+                                        Totals &totals) const {
+  if (naive)
+    return false;
+  SmallVector<linalg::LinalgOp> members;
+  kernel.getBodyBlock().walk([&](linalg::LinalgOp op) {
+    if (!isa<linalg::FillOp>(op))
+      members.push_back(op);
+  });
+  if (members.size() < 2)
+    return false;
+  auto modelled = kernel->getAttrOfType<DictionaryAttr>("tilegraph.modelled");
+  auto arch = modelled ? modelled.getAs<StringAttr>("arch") : StringAttr();
+  auto number = [&](StringRef key) {
+    auto attr = modelled.getAs<FloatAttr>(key);
+    return attr ? attr.getValueAsDouble() : 0.0;
+  };
+  if (!arch || arch.getValue() != model.getArch().getName()) {
+    ++totals.unmodelledReasons
+          [(Twine("tilegraph.kernel: no modelled cost for ") +
+            model.getArch().getName() + " (its members modelled alone)")
+               .str()];
+    return false;
+  }
+  Multiplicity m = getMultiplicity(kernel);
+  totals.ops += members.size();
+  totals.opInstances += members.size() * m.times;
+  totals.dynamicLoops += m.dynamicLoop;
+  totals.inBranches += m.inBranch;
+  ++totals.fusedKernels;
+  totals.fusedOps += members.size();
+  totals.kernels += m.times;
+  if (auto fits = modelled.getAs<BoolAttr>("fits"); fits && !fits.getValue())
+    ++totals.unfit;
+  totals.globalBytes += number("global_bytes") * m.times;
+  totals.timeUs += number("time_us") * m.times;
+  totals.computeUs += number("compute_us") * m.times;
+  totals.dramUs += number("dram_us") * m.times;
+  totals.smemUs += number("smem_us") * m.times;
+  totals.timeByOpName["tilegraph.kernel"] += number("time_us") * m.times;
+  // Compulsory: the group's inputs and results, each once.
+  double compulsory = 0;
+  auto addTensor = [&](Type type) {
+    auto shaped = dyn_cast<ShapedType>(type);
+    if (shaped && shaped.hasStaticShape() &&
+        shaped.getElementType().isIntOrFloat())
+      compulsory += static_cast<double>(shaped.getNumElements()) *
+                    llvm::divideCeil(
+                        shaped.getElementType().getIntOrFloatBitWidth(), 8);
+  };
+  for (Value input : kernel.getInputs())
+    addTensor(input.getType());
+  for (Value result : kernel.getResults())
+    addTensor(result.getType());
+  totals.compulsoryBytes += compulsory * m.times;
+  // Flops: every member's, computed once (recomputation not counted).
+  for (linalg::LinalgOp member : members) {
+    std::string whyNot;
+    FailureOr<OpFootprint> footprint =
+        OpFootprint::fromLinalgOp(member, whyNot);
+    if (failed(footprint))
+      continue;
+    TileConfig tile = getNaiveConfig(*footprint, blockSize,
+                                     model.getArch().getWarpSize());
+    totals.flops += model.estimate(*footprint, tile).flops * m.times;
+  }
+  return true;
 }
 
 void ModelSummary::printJson(llvm::raw_ostream &os, const Totals &totals,
@@ -229,6 +318,9 @@ void ModelSummary::printJson(llvm::raw_ostream &os, const Totals &totals,
       {"dram_us", totals.dramUs},
       {"smem_us", totals.smemUs},
       {"time_us_by_op", std::move(byOp)},
+      {"fused_kernels", totals.fusedKernels},
+      {"fused_ops", totals.fusedOps},
+      {"kernels", totals.kernels},
       {"launch_sites", totals.launchSites},
       {"launches", totals.launches},
       {"in_dynamic_loops", totals.dynamicLoops},
@@ -249,6 +341,10 @@ void ModelSummary::printText(llvm::raw_ostream &os, const Totals &totals,
   for (const auto &entry : totals.unmodelledReasons)
     os << "    not modelled: " << entry.getKey() << " (x" << entry.getValue()
        << ")\n";
+  if (totals.fusedKernels)
+    os << "  fused kernels: " << totals.fusedKernels << " (of "
+       << totals.fusedOps << " ops); modelled kernels per call: "
+       << llvm::formatv("{0:f0}", totals.kernels) << "\n";
   os << llvm::formatv("  global bytes: {0:f0} (compulsory {1:f0})\n",
                       totals.globalBytes, totals.compulsoryBytes);
   os << llvm::formatv("  flops: {0:f0}\n", totals.flops);

@@ -438,6 +438,7 @@ void Welder::runOnOperation() {
   SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
   std::vector<Graph> graphs;
   std::vector<std::vector<Group>> groupsPerFunc;
+  SmallVector<rtile::ArchAttr> archPerFunc;
   graphs.reserve(funcs.size());
   for (func::FuncOp func : funcs) {
     rtile::ArchAttr target = *optionArch ? *optionArch
@@ -445,6 +446,7 @@ void Welder::runOnOperation() {
     if (!target)
       target = roller::getDefaultArch(&getContext());
     CostModel model(target);
+    archPerFunc.push_back(target);
     graphs.push_back(Graph::build(func, model));
     groupsPerFunc.push_back(
         connect(graphs.back(), model, chosenPolicy, func.getSymName()));
@@ -495,13 +497,31 @@ void Welder::runOnOperation() {
   // Arch recorded as Roller does, then the kernels.
   if (*optionArch)
     module->setAttr(rtile::RTileDialect::kArchAttrName, *optionArch);
-  for (auto [graph, groups] : llvm::zip_equal(graphs, groupsPerFunc))
-    for (Group &group : groups)
-      if (!emitKernel(graph, group)) {
+  Builder b(&getContext());
+  for (auto [graph, groups, target] :
+       llvm::zip_equal(graphs, groupsPerFunc, archPerFunc))
+    for (Group &group : groups) {
+      tilegraph::KernelOp kernel = emitKernel(graph, group);
+      if (!kernel) {
         module.emitError() << "hm-welder: internal error: could not emit "
                            << group.name;
         return signalPassFailure();
       }
+      // The model's prediction for the chosen tile, for --hm-model-summary
+      // (which counts a fused group as one kernel with this traffic).
+      const FusedCostEstimate &cost = group.cost;
+      kernel->setAttr(
+          "tilegraph.modelled",
+          b.getDictionaryAttr({
+              b.getNamedAttr("arch", b.getStringAttr(target.getName())),
+              b.getNamedAttr("global_bytes", b.getF64FloatAttr(cost.globalBytes)),
+              b.getNamedAttr("time_us", b.getF64FloatAttr(cost.timeUs)),
+              b.getNamedAttr("compute_us", b.getF64FloatAttr(cost.computeUs)),
+              b.getNamedAttr("dram_us", b.getF64FloatAttr(cost.dramUs)),
+              b.getNamedAttr("smem_us", b.getF64FloatAttr(cost.smemUs)),
+              b.getNamedAttr("fits", b.getBoolAttr(cost.fits)),
+          }));
+    }
 }
 
 } // namespace

@@ -79,10 +79,23 @@ CONFIGS = [
            ("--hm-roller=arch={arch}",)),
     Config("naive", "one kernel per op, no tiling (pipeline roller=false)",
            _naive_options, (), summary_naive=True),
-    # Config("welder", "...", lambda caps: "welder=true" if caps.welder ...,
-    #        ("--hm-roller=arch={arch}", "--hm-welder=arch={arch}")),
+    # Welder (docs/Welder.md): fusion groups lowered to one kernel each. The
+    # summary sees the groups as tilegraph.kernel ops (after --hm-roller
+    # --hm-welder on tensors) and counts each as one kernel with the group's
+    # traffic (inputs + output; internal edges on chip).
+    Config("welder", "Welder's cost-driven fusion (pipeline welder=true)",
+           lambda caps: "welder=true" if caps.welder_option else None,
+           ("--hm-roller=arch={arch}", "--hm-welder=arch={arch}")),
+    Config("elementwise", "element-wise-only fusion (pipeline welder=true "
+           "welder-policy=elementwise)",
+           lambda caps: ("welder=true welder-policy=elementwise"
+                         if caps.welder_option else None),
+           ("--hm-roller=arch={arch}",
+            "--hm-welder=arch={arch} policy=elementwise")),
 ]
 BASELINE = "naive"
+# --no-cubin: skip the format=bin compile and ptxas (saves time on big runs).
+NO_CUBIN = False
 
 
 @dataclasses.dataclass
@@ -100,6 +113,7 @@ class Caps:
     iree_version: str | None
     cuda_gpu: str | None
     torch_python: str
+    welder_option: bool = False
 
 
 def _which_in(build_dir: Path, name: str) -> str:
@@ -165,7 +179,8 @@ def detect_caps(build_dir: Path, iree_bin: Path | None) -> Caps:
                 emulator=emu_lib.exists(), ptxas=find_ptxas(),
                 iree_import=iree_import, iree_compile=iree_compile,
                 iree_version=iree_version, cuda_gpu=cuda_gpu,
-                torch_python="/usr/bin/python3")
+                torch_python="/usr/bin/python3",
+                welder_option="welder" in options)
 
 
 # --------------------------------------------------------------------------
@@ -293,7 +308,7 @@ def compile_config(caps: Caps, cfg: Config, options: str, work: Path,
          "-o", str(cdir / "host.mlirbc")], timeout, env=env)
     ptx_files = sorted(ptx_dir.glob("*.ptx"))
     rec["kernels"] = len(ptx_files)
-    if caps.ptxas:
+    if caps.ptxas and not NO_CUBIN:
         _, rec["compile_cubin_s"] = run_tool(
             [caps.hm_opt, src, _pipeline("hm-lower-to-nvvm-pipeline", options,
                                          f"chip={CHIP} format=bin"),
@@ -320,7 +335,7 @@ def compile_config(caps: Caps, cfg: Config, options: str, work: Path,
                         "max_registers_kernel": worst[0] if worst else None}
     else:
         rec["compile_cubin_s"] = None
-        rec["ptxas"] = "ptxas not found"
+        rec["ptxas"] = "--no-cubin" if caps.ptxas else "ptxas not found"
     # Launches per inference: gpu.launch_func in host code, weighted by the
     # static trip counts of enclosing loops (hm-model-summary).
     if caps.model_summary:
@@ -356,7 +371,8 @@ def model_summary(caps: Caps, cfg: Config, work: Path, timeout: float) -> dict:
     keep = ("global_bytes", "compulsory_bytes", "flops", "time_us", "dram_us",
             "compute_us", "smem_us", "linalg_ops", "linalg_op_instances",
             "configured_ops", "naive_ops", "unmodelled_ops", "unfit_ops",
-            "unmodelled_reasons", "in_dynamic_loops", "in_branches")
+            "unmodelled_reasons", "in_dynamic_loops", "in_branches",
+            "fused_kernels", "fused_ops", "kernels")
     return {arch: {k: obj.get(k) for k in keep} for arch, obj in result.items()}
 
 
@@ -538,14 +554,17 @@ def bench_one(caps: Caps, name: str, batch: int, args, progress: Progress) -> li
     check_here = batch == spec.check_batch
     compiled: dict[str, dict] = {}
     for cfg in CONFIGS:
+        if cfg.name not in args.configs:
+            continue
         rec = {**common, "config": cfg.name, "import_s": round(import_s, 3)}
         options = cfg.pipeline_options(caps)
         if options is None:
             # This build's pipeline cannot express the configuration: only
             # the modelled numbers (which need no pipeline) are reported.
             rec["status"] = "modelled only"
-            rec["note"] = ("the GPU pipeline has no 'roller' option yet, so the "
-                           "compiled baseline is the default pipeline itself")
+            rec["note"] = (f"the GPU pipeline of this build cannot compile "
+                           f"'{cfg.name}' (no 'roller'/'welder' option): only "
+                           "its modelled numbers are reported")
         elif options in compiled:
             # Same pipeline options as an earlier configuration: the same
             # kernels; reuse its measurements instead of compiling again.
@@ -726,17 +745,19 @@ def markdown_summary(records: list[dict], caps: Caps, header: str) -> str:
         lines.append(f"| {model} | {batch} | {_fmt(hm.get('import_s'))} | {compile_cell} | "
                      f"{_ratio(hm_compile, nv_compile)} | {_ratio(hm_compile, ir_compile)} | "
                      f"{launches} | {traffic} | {lat} | {regs} | {cstat} |")
+    lines.extend(fusion_table(by_key))
     lines.append("")
     lines.append(_legend(caps))
     notes = {r["target_note"] for r in records if r.get("target_note")}
     for note in sorted(notes):
         lines.append(f"- IREE: {note} (iree-org/iree#22147).")
-    failed = [r for r in records if r["config"] == "heavymetal"
+    failed = [r for r in records if r["config"] not in ("iree", "naive")
               and r["status"] not in ("compiled", "modelled only")]
     if failed:
         lines.append("\nNot working yet:\n")
         for r in failed:
-            lines.append(f"- {r['model']} b{r['batch']}: {r['status']}: `{r.get('error')}`")
+            lines.append(f"- {r['model']} b{r['batch']} {r['config']}: "
+                         f"{r['status']}: `{r.get('error')}`")
     iree_failed = [r for r in records if r["config"] == "iree"
                    and r.get("status") not in ("compiled", "not installed", "skipped")]
     if iree_failed:
@@ -744,6 +765,48 @@ def markdown_summary(records: list[dict], caps: Caps, header: str) -> str:
         for r in iree_failed:
             lines.append(f"- {r['model']} b{r['batch']}: {r['status']}: `{r.get('detail')}`")
     return "\n".join(lines) + "\n"
+
+
+def fusion_table(by_key: dict) -> list[str]:
+    """Welder vs naive vs element-wise-only fusion (issue 7), when run."""
+    if not any("welder" in cfgs for cfgs in by_key.values()):
+        return []
+    lines = ["", "Fusion (Welder, issue 7): launches per inference (exact, "
+             "from the IR) and modelled global traffic on sm_90 "
+             "(--hm-model-summary; a fused group counts as one kernel whose "
+             "traffic is its inputs + output):", "",
+             "| model | batch | launches naive / HM / elementwise / welder | "
+             "kernels welder÷naive | traffic sm_90 naive / HM / elementwise / "
+             "welder | welder÷naive | welder÷elementwise | fused groups (ops) | "
+             "emu welder |",
+             "|" + "---|" * 9]
+    for (model, batch), cfgs in by_key.items():
+        nv, hm = cfgs.get("naive"), cfgs.get("heavymetal")
+        ew, wd = cfgs.get("elementwise"), cfgs.get("welder")
+        if wd is None:
+            continue
+        def launches(r):
+            if r is None:
+                return "–"
+            if r.get("status") not in ("compiled", "modelled only"):
+                return f"**{r.get('status')}**"
+            return _fmt(r.get("launches"), 0)
+        def traffic(r):
+            return _bytes(_modelled(r, "sm_90", "global_bytes"))
+        t = {k: _modelled(r, "sm_90", "global_bytes")
+             for k, r in (("nv", nv), ("ew", ew), ("wd", wd))}
+        fused = (f"{_modelled(wd, 'sm_90', 'fused_kernels')} "
+                 f"({_modelled(wd, 'sm_90', 'fused_ops')})"
+                 if _modelled(wd, "sm_90", "fused_kernels") is not None else "–")
+        corr = (wd.get("correctness") or {}).get("status", "–")
+        lines.append(
+            f"| {model} | {batch} | {launches(nv)} / {launches(hm)} / "
+            f"{launches(ew)} / {launches(wd)} | "
+            f"{_ratio(wd.get('launches'), nv.get('launches') if nv else None)} | "
+            f"{traffic(nv)} / {traffic(hm)} / {traffic(ew)} / {traffic(wd)} | "
+            f"{_ratio(t['wd'], t['nv'])} | {_ratio(t['wd'], t['ew'])} | "
+            f"{fused} | {corr} |")
+    return lines
 
 
 def _header(env_info: dict, caps: Caps) -> str:
@@ -885,7 +948,21 @@ def main(argv=None) -> int:
                         help="exit 1 when a HeavyMetal configuration fails to "
                              "compile or to match (implied by --quick)")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--configs", default=None,
+                        help="HeavyMetal configurations to run (default: all: "
+                             + ",".join(c.name for c in CONFIGS) + ")")
+    parser.add_argument("--no-cubin", action="store_true",
+                        help="skip the cubin compile and ptxas -v")
     args = parser.parse_args(argv)
+    global NO_CUBIN
+    NO_CUBIN = args.no_cubin
+    all_configs = [c.name for c in CONFIGS]
+    args.configs = (all_configs if args.configs is None
+                    else [c.strip() for c in args.configs.split(",") if c.strip()])
+    if bad := [c for c in args.configs if c not in all_configs]:
+        print(f"hm-bench: error: unknown configuration(s) {', '.join(bad)}; "
+              f"known: {', '.join(all_configs)}", file=sys.stderr)
+        return 2
 
     if args.list:
         for name, spec in MODELS.items():
@@ -935,7 +1012,7 @@ def main(argv=None) -> int:
             batches.insert(0, spec.check_batch)
         jobs += [(name, b) for b in batches]
     if args.emu_configs is None:
-        args.emu_configs = ([c.name for c in CONFIGS] if args.quick
+        args.emu_configs = (list(args.configs) if args.quick
                             else ["heavymetal"])
     else:
         args.emu_configs = args.emu_configs.split(",")

@@ -31,7 +31,7 @@
 // roller=false: the baseline, one point per thread; block-size applies.
 // The kernels before NVVM (the emulator's input): 1000 points in blocks of 128.
 // KERNELS: gpu.module @scale_kernel
-// KERNELS: gpu.func @scale_kernel({{.*}}) kernel attributes {known_block_size = array<i32: 128, 1, 1>, known_grid_size = array<i32: 8, 1, 1>}
+// KERNELS: gpu.func @scale_kernel({{.*}}) kernel attributes {known_block_size = array<i32: 128, 1, 1>, known_grid_size = array<i32: 8, 1, 1>, nvvm.minctasm = 1 : i32}
 // KERNELS-NOT: gpu.binary
 // KERNELS-NOT: rtile.arch
 
@@ -39,7 +39,7 @@
 // sm_90, sm_80 for sm_80 to sm_89, sm_70 before) and the tiled lowering
 // follows the configuration.
 // ROLLER: module attributes {gpu.container_module, rtile.arch = #rtile.arch<"sm_90">}
-// ROLLER: gpu.func @scale_kernel({{.*}}) kernel attributes {known_block_size = array<i32: 512, 1, 1>, known_grid_size = array<i32: 2, 1, 1>}
+// ROLLER: gpu.func @scale_kernel({{.*}}) kernel attributes {known_block_size = array<i32: 512, 1, 1>, known_grid_size = array<i32: 2, 1, 1>, nvvm.minctasm = 1 : i32}
 // ROLLER-SM86: module attributes {gpu.container_module, rtile.arch = #rtile.arch<"sm_80">}
 // ROLLER-SM75: module attributes {gpu.container_module, rtile.arch = #rtile.arch<"sm_70">}
 func.func @scale(%x: tensor<1000xf32>) -> tensor<1000xf32> {

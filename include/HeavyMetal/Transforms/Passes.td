@@ -27,6 +27,27 @@ def DumpGPUBinaries : Pass<"hm-dump-gpu-binaries", "ModuleOp"> {
   ];
 }
 
+def SetKernelOccupancy : Pass<"hm-set-kernel-occupancy", "ModuleOp"> {
+  let summary = "Tell ptxas how many blocks per SM each kernel needs";
+  let description = [{
+    Sets `nvvm.minctasm` (PTX `.minnctapersm`) on every `gpu.func` kernel
+    that has none. Outlined kernels carry their block size as `.maxntid`;
+    from it alone ptxas derives a register budget that also aims at several
+    resident blocks per SM, and spills to meet it. Roller chose each tiled
+    kernel's block and register tile for the occupancy its model predicts,
+    so the GPU pipelines ask for `min-blocks-per-sm` (default 1): ptxas then
+    keeps the registers the kernel needs up to the cap that the block size
+    allows (65536 / threads), instead of spilling.
+
+    Errors: `min-blocks-per-sm` of 0.
+  }];
+  let options = [
+    Option<"minBlocksPerSM", "min-blocks-per-sm", "unsigned",
+           /*default=*/"1", "Blocks per SM each kernel must allow">,
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
 def Roller : Pass<"hm-roller", "ModuleOp"> {
   let summary = "Construct Roller's hardware-aligned tile configurations";
   let description = [{

@@ -250,8 +250,15 @@ LogicalResult analyzeGroup(Group &group, std::string &whyNot) {
   Value output = traceToRootBuffer(
                      rootMember.op.getDpsInitOperand(0)->get()).first;
   DenseSet<Operation *> memberOps;
-  for (Member &member : group.members)
+  Operation *firstMember = group.members.front().op;
+  Operation *lastMember = firstMember;
+  for (Member &member : group.members) {
     memberOps.insert(member.op);
+    if (member.op->isBeforeInBlock(firstMember))
+      firstMember = member.op;
+    if (lastMember->isBeforeInBlock(member.op))
+      lastMember = member.op;
+  }
   for (auto [buffer, writer] : writers) {
     if (buffer == output)
       continue;
@@ -259,8 +266,16 @@ LogicalResult analyzeGroup(Group &group, std::string &whyNot) {
       whyNot = "an intermediate is not a buffer of its own";
       return failure();
     }
+    // Bufferization may reuse a dead intermediate's allocation for a later
+    // operation (a broadcast of the next layer's bias). The fused kernel
+    // never writes the intermediate, so a use outside the group is allowed
+    // when it sees the same contents as in the unfused program: before the
+    // group, or after it once an operation has overwritten the whole buffer
+    // without reading it. Anything else means the value escapes.
+    SmallVector<Operation *> after;
     SmallVector<Value> worklist = {buffer};
-    while (!worklist.empty()) {
+    Operation *escaping = nullptr;
+    while (!worklist.empty() && !escaping) {
       Value value = worklist.pop_back_val();
       for (Operation *user : value.getUsers()) {
         if (memberOps.contains(user) || isa<memref::DeallocOp>(user))
@@ -269,10 +284,46 @@ LogicalResult analyzeGroup(Group &group, std::string &whyNot) {
           worklist.push_back(user->getResult(0));
           continue;
         }
-        whyNot = "an intermediate is also used by '" +
-                 user->getName().getStringRef().str() + "' outside the group";
+        Operation *inBlock = block->findAncestorOpInBlock(*user);
+        if (inBlock && inBlock->isBeforeInBlock(firstMember))
+          continue;
+        if (inBlock && lastMember->isBeforeInBlock(inBlock)) {
+          after.push_back(inBlock == user ? user : nullptr);
+          continue;
+        }
+        escaping = user;
+        break;
+      }
+    }
+    if (!escaping && !after.empty()) {
+      // The first use after the group must overwrite it whole, unread.
+      if (llvm::is_contained(after, nullptr)) {
+        escaping = nullptr;
+        whyNot = "an intermediate is also used inside a region after the group";
         return failure();
       }
+      Operation *first = *llvm::min_element(
+          after, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+      auto overwriter = dyn_cast<linalg::LinalgOp>(first);
+      bool overwrites = overwriter && overwriter.hasPureBufferSemantics();
+      if (overwrites) {
+        for (OpOperand &operand : overwriter->getOpOperands()) {
+          if (traceToRootBuffer(operand.get()).first != buffer)
+            continue;
+          if (!overwriter.isDpsInit(&operand) ||
+              overwriter.payloadUsesValueFromOperand(&operand) ||
+              !overwriter.getMatchingIndexingMap(&operand).isPermutation())
+            overwrites = false;
+        }
+      }
+      if (!overwrites)
+        escaping = first;
+    }
+    if (escaping) {
+      whyNot = "an intermediate is also used by '" +
+               escaping->getName().getStringRef().str() +
+               "' outside the group";
+      return failure();
     }
   }
   for (auto [i, member] : llvm::enumerate(group.members))

@@ -152,5 +152,53 @@ MODELS["lstm_small"] = ModelSpec(
     "lstm_small", "CI", _small_lstm, _seq("x", 8, 32), batches=(1, 4),
     quick=True, control_flow="ONNX LSTM (time loop: scf.for in the importer)",
     notes="CI miniature of Rammer's LSTM (2 layers, hidden 32, 8 steps)")
+
+
+# Reduced variants of the Welder models, for emulator correctness checks of
+# the fused kernels (the emulator runs ~20 MFLOP/s and a fused kernel is one
+# thread per output point): the same architectures, smaller. Not paper
+# models: hm-bench runs them only when named (--models).
+def _bert_reduced():
+    from heavymetal.models.transformer import BERT
+    # bert_base reduced: 2 layers, hidden 128, 2 heads, FFN 512, seq 32.
+    return BERT(layers=2, hidden=128, heads=2, ffn=512)
+
+
+def _bert_reduced_inputs(batch, gen):
+    import torch
+    return [("input_ids", torch.randint(0, 30522, (batch, 32), generator=gen))]
+
+
+def _vit_reduced():
+    from torchvision.models.vision_transformer import VisionTransformer
+    # vit_s32 reduced: 2 layers (of 12), image 64 (4 patches + class token).
+    return VisionTransformer(image_size=64, patch_size=32, num_layers=2,
+                             num_heads=6, hidden_dim=384, mlp_dim=1536)
+
+
+def _conformer_reduced():
+    from heavymetal.models.transformer import ConformerBlock
+    # conformer_block reduced: dim 64, 4 heads, kernel 31, 32 frames.
+    return ConformerBlock(d=64, heads=4, kernel=31)
+
+
+for _spec in [
+    ModelSpec("bert_reduced", "reduced", _bert_reduced, _bert_reduced_inputs,
+              batches=(1,), notes="bert_base with 2 layers, hidden 128, 2 heads, "
+              "FFN 512, seq 32"),
+    ModelSpec("vit_s32_reduced", "reduced", _vit_reduced, _image(3, 64, 64),
+              batches=(1,), notes="vit_s32 with 2 layers at 64x64"),
+    ModelSpec("mobilenet_v2_reduced", "reduced", _lazy("vision", "mobilenet_v2"),
+              _image(3, 32, 32), batches=(1,), notes="mobilenet_v2 at 32x32"),
+    ModelSpec("resnet18_reduced", "reduced", _lazy("vision", "resnet18"),
+              _image(3, 32, 32), batches=(1,), notes="resnet18 at 32x32"),
+    ModelSpec("resnet50_reduced", "reduced", _lazy("vision", "resnet50"),
+              _image(3, 32, 32), batches=(1,), notes="resnet50 at 32x32"),
+    ModelSpec("conformer_reduced", "reduced", _conformer_reduced,
+              _seq("features", 32, 64, batch_first=True), batches=(1,),
+              notes="conformer_block with dim 64, 4 heads, 32 frames"),
+]:
+    MODELS[_spec.name] = _spec
+REDUCED_MODELS = [n for n, s in MODELS.items() if s.paper == "reduced"]
 # Paper models in the order of the report.
-PAPER_MODELS = [n for n, s in MODELS.items() if s.paper != "CI"]
+PAPER_MODELS = [n for n, s in MODELS.items() if s.paper not in ("CI", "reduced")]

@@ -21,9 +21,12 @@ func.func @matmul_f32_4096(%a: tensor<4096x4096xf32>, %b: tensor<4096x4096xf32>,
 // -----
 
 // 4096^3 f16: tensor cores on all three, so the K step is 64 and the warp
-// tile's M and N extents are multiples of 16; 8 halves = 16 bytes per vector.
+// tile's M and N extents are multiples of 16; 8 halves = 16 bytes per vector,
+// and the padding is 8 halves (WMMA's 16-byte-aligned rows).
 // CHECK-LABEL: func.func @matmul_f16_4096
-// CHECK:  linalg.matmul {rtile.config = #rtile.config<block = [128, 256], warp = [32, 64], thread = [8, 8], reduction = [64], padding = 2, vector = 8
+// V100:  linalg.matmul {rtile.config = #rtile.config<block = [128, 256], warp = [32, 64], thread = [8, 8], reduction = [64], padding = 8, vector = 8>
+// A100:  linalg.matmul {rtile.config = #rtile.config<block = [128, 256], warp = [64, 128], thread = [16, 16], reduction = [64], padding = 8, vector = 8>
+// H100:  linalg.matmul {rtile.config = #rtile.config<block = [128, 256], warp = [64, 128], thread = [16, 16], reduction = [64], padding = 8, vector = 8, double_buffer>
 func.func @matmul_f16_4096(%a: tensor<4096x4096xf16>, %b: tensor<4096x4096xf16>, %c: tensor<4096x4096xf16>) -> tensor<4096x4096xf16> {
   %r = linalg.matmul ins(%a, %b : tensor<4096x4096xf16>, tensor<4096x4096xf16>) outs(%c : tensor<4096x4096xf16>) -> tensor<4096x4096xf16>
   return %r : tensor<4096x4096xf16>
@@ -32,12 +35,12 @@ func.func @matmul_f16_4096(%a: tensor<4096x4096xf16>, %b: tensor<4096x4096xf16>,
 // -----
 
 // bf16 with an f32 accumulator: sm_70 has no bf16 tensor cores, so the K step
-// is the transaction width in bf16 elements (16); sm_80 and sm_90 use tensor
-// cores (64).
+// is the transaction width in bf16 elements (16) on every arch: bf16 stays on
+// CUDA cores (gpu.subgroup_mma_* has no bf16 fragments).
 // CHECK-LABEL: func.func @matmul_bf16_f32_acc
 // V100:  reduction = [16]
-// A100:  reduction = [64]
-// H100:  reduction = [64]
+// A100:  reduction = [16]
+// H100:  reduction = [16]
 func.func @matmul_bf16_f32_acc(%a: tensor<1024x1024xbf16>, %b: tensor<1024x1024xbf16>, %c: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> {
   %r = linalg.matmul ins(%a, %b : tensor<1024x1024xbf16>, tensor<1024x1024xbf16>) outs(%c : tensor<1024x1024xf32>) -> tensor<1024x1024xf32>
   return %r : tensor<1024x1024xf32>
