@@ -213,6 +213,9 @@ int64_t CostModel::getRegistersPerThread(const OpFootprint &op,
       outputBytes = access.elementBytes;
       break;
     }
+  // The tensor-core lowering accumulates in f32 whatever the output type.
+  if (isTensorCoreOp(op))
+    outputBytes = std::max<int64_t>(outputBytes, 4);
   int64_t registers = llvm::divideCeil(threadPoints * outputBytes, 4);
   // Input values held per reduction iteration (all of the thread's inputs
   // for an operation without reduction).

@@ -157,13 +157,15 @@ func.func @matmul_smem_limited(%a: tensor<1024x1024xf32>, %b: tensor<1024x1024xf
 // 32 x 4 B x 1.41 GHz = 180.48 GB/s per SM): warp tile 64 x 64 (multiples of
 // 16) and K step 32 -> tensor-core rate.
 // smem: A [128 x 40] + B [32 x 136] halves = 10240 + 8704 = 18944 B.
-// registers: 8 x 16 halves = 64 + 4 (A) + 8 (B) + 24 = 100 -> 104; 4 warps x
-//   3328 = 13312 -> 4 blocks/SM. N = 432, 3 waves, 1024 / 1296 = 0.7901.
+// registers: 8 x 16 accumulators in f32 (the tensor-core lowering accumulates
+//   in f32 whatever the output type) = 128 + 4 (A) + 8 (B) + 24 = 164 -> 168;
+//   4 warps x 32 x 168 = 21504 -> 3 blocks/SM. N = 324, 4 waves,
+//   1024 / 1296 = 0.7901.
 // compute: 137438953472 / 312000e3 = 440.509 us / 0.7901 = 557.520 us.
 // global per block: A 128 rows x 64 B + B 32 rows x 256 B = 16384 B per step,
 //   x 128 steps + C 128 x 256 B x 2 = 2162688 B, x 1024 = 2214592512 B.
-//   2 full waves (864 blocks, 1728 warps >= 864: 1.0) = 1201.645 us + tail of
-//   160 blocks (640 / 864 = 0.7407) = 300.415 us -> 1502.060 us: DRAM-bound
+//   3 full waves (972 blocks, 1296 warps >= 864: 1.0) = 1351.854 us + tail of
+//   52 blocks (208 / 864 = 0.2407) = 300.412 us -> 1652.266 us: DRAM-bound
 //   (L2 reuse is not modelled, see docs/CostModel.md).
 // shared: per warp per k 64 + 64 halves = 256 B, x 32 k x 4 warps = 32768 B
 //   read + 16384 B written per step; rows of 20 and 68 words share a factor
@@ -171,12 +173,12 @@ func.func @matmul_smem_limited(%a: tensor<1024x1024xf32>, %b: tensor<1024x1024xf
 //   (108 x 180480 x 0.7901) = 1254.945 us.
 // CHECK-LABEL: linalg.matmul at {{.*}} on sm_80 with
 // CHECK-NEXT:   grid: 1024 blocks x 128 threads, 128 reduction steps
-// CHECK-NEXT:   resources: 18944 B shared memory/block, 104 registers/thread
-// CHECK-NEXT:   occupancy: 4 blocks/SM (limited by registers), 3 waves, wave efficiency 0.7901, issue efficiency 1.0000
+// CHECK-NEXT:   resources: 18944 B shared memory/block, 168 registers/thread
+// CHECK-NEXT:   occupancy: 3 blocks/SM (limited by registers), 4 waves, wave efficiency 0.7901, issue efficiency 1.0000
 // CHECK-NEXT:   compute: 137438953472 flop at 312000 GFLOP/s (tensor cores): 557.520 us
-// CHECK-NEXT:   global: 2214592512 B (compulsory 134217728 B), DRAM efficiency 1.0000: 1502.060 us
+// CHECK-NEXT:   global: 2214592512 B (compulsory 134217728 B), DRAM efficiency 1.0000: 1652.266 us
 // CHECK-NEXT:   shared: 6442450944 B, bank conflicts 4-way: 1254.945 us
-// CHECK-NEXT:   time: 1502.060 us, DRAM-bound (roofline 440.509 us)
+// CHECK-NEXT:   time: 1652.266 us, DRAM-bound (roofline 440.509 us)
 
 module attributes {rtile.arch = #rtile.arch<"sm_80">} {
 func.func @matmul_f16_tensor_cores(%a: tensor<4096x4096xf16>, %b: tensor<4096x4096xf16>, %c: tensor<4096x4096xf16>) -> tensor<4096x4096xf16> {

@@ -22,11 +22,13 @@ func.func @matmul_f32_4096(%a: tensor<4096x4096xf32>, %b: tensor<4096x4096xf32>,
 
 // 4096^3 f16: tensor cores on all three, so the K step is 64 and the warp
 // tile's M and N extents are multiples of 16; 8 halves = 16 bytes per vector,
-// and the padding is 8 halves (WMMA's 16-byte-aligned rows).
+// and the padding is 8 halves (WMMA's 16-byte-aligned rows). Accumulators are
+// f32 on tensor cores (4 bytes each in the register estimate although the
+// output is f16), which keeps thread tiles at 64 points or fewer.
 // CHECK-LABEL: func.func @matmul_f16_4096
-// V100:  linalg.matmul {rtile.config = #rtile.config<block = [128, 256], warp = [32, 64], thread = [8, 8], reduction = [64], padding = 8, vector = 8>
-// A100:  linalg.matmul {rtile.config = #rtile.config<block = [128, 256], warp = [64, 128], thread = [16, 16], reduction = [64], padding = 8, vector = 8>
-// H100:  linalg.matmul {rtile.config = #rtile.config<block = [128, 256], warp = [64, 128], thread = [16, 16], reduction = [64], padding = 8, vector = 8, double_buffer>
+// V100:  linalg.matmul {rtile.config = #rtile.config<block = [128, 128], warp = [32, 32], thread = [4, 8], reduction = [64], padding = 8, vector = 8, double_buffer>
+// A100:  linalg.matmul {rtile.config = #rtile.config<block = [128, 128], warp = [32, 64], thread = [8, 8], reduction = [64], padding = 8, vector = 8, double_buffer>
+// H100:  linalg.matmul {rtile.config = #rtile.config<block = [128, 128], warp = [32, 64], thread = [8, 8], reduction = [64], padding = 8, vector = 8, double_buffer>
 func.func @matmul_f16_4096(%a: tensor<4096x4096xf16>, %b: tensor<4096x4096xf16>, %c: tensor<4096x4096xf16>) -> tensor<4096x4096xf16> {
   %r = linalg.matmul ins(%a, %b : tensor<4096x4096xf16>, tensor<4096x4096xf16>) outs(%c : tensor<4096x4096xf16>) -> tensor<4096x4096xf16>
   return %r : tensor<4096x4096xf16>
