@@ -284,6 +284,21 @@ int64_t CostModel::getMaxRegistersPerThread(int64_t threadsPerBlock) const {
   return std::min<int64_t>(perThread, arch.getMaxRegsPerThread());
 }
 
+double mlir::hm::getBoundTime(double computeUs, double dramUs, double smemUs,
+                              Bound &bound) {
+  double time = computeUs;
+  bound = Bound::Compute;
+  if (dramUs > time) {
+    time = dramUs;
+    bound = Bound::DRAM;
+  }
+  if (smemUs > time) {
+    time = smemUs;
+    bound = Bound::SharedMemory;
+  }
+  return time;
+}
+
 bool CostModel::isTensorCoreOp(const OpFootprint &op) const {
   // bf16 stays on CUDA cores: gpu.subgroup_mma_* (what the lowering emits)
   // has no bf16 fragments (docs/TensorCores.md).
@@ -514,16 +529,7 @@ CostEstimate CostModel::estimate(const OpFootprint &op,
   }
 
   // The slowest level decides; ties go to compute.
-  est.timeUs = est.computeUs;
-  est.bound = Bound::Compute;
-  if (est.dramUs > est.timeUs) {
-    est.timeUs = est.dramUs;
-    est.bound = Bound::DRAM;
-  }
-  if (est.smemUs > est.timeUs) {
-    est.timeUs = est.smemUs;
-    est.bound = Bound::SharedMemory;
-  }
+  est.timeUs = getBoundTime(est.computeUs, est.dramUs, est.smemUs, est.bound);
 
   double bestPeak = static_cast<double>(arch.getFp32GFlops());
   if (isTensorCoreOp(op))

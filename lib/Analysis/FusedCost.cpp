@@ -283,15 +283,6 @@ FusedCostEstimate FusedCostModel::estimate(const FusedGroup &group,
                 sharedTraffic / (arch.getSmemGBpsPerSM() * 1e3 *
                                  arch.getSms())) /
                waveEfficiency;
-  est.timeUs = est.computeUs;
-  est.bound = Bound::Compute;
-  if (est.dramUs > est.timeUs) {
-    est.timeUs = est.dramUs;
-    est.bound = Bound::DRAM;
-  }
-  if (est.smemUs > est.timeUs) {
-    est.timeUs = est.smemUs;
-    est.bound = Bound::SharedMemory;
-  }
+  est.timeUs = getBoundTime(est.computeUs, est.dramUs, est.smemUs, est.bound);
   return est;
 }

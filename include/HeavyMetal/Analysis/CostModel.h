@@ -52,6 +52,11 @@ llvm::raw_ostream &operator<<(llvm::raw_ostream &os, const TileConfig &config);
 enum class Bound { Compute, DRAM, SharedMemory };
 llvm::StringRef stringifyBound(Bound bound);
 
+/// The slowest of the three levels decides a kernel's time; ties go to
+/// compute, then DRAM. Returns the time and sets `bound`.
+double getBoundTime(double computeUs, double dramUs, double smemUs,
+                    Bound &bound);
+
 /// The model's prediction for one operation under one configuration, with
 /// its breakdown. Times in microseconds, sizes in bytes. All modelled.
 struct CostEstimate {
