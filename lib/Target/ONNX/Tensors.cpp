@@ -171,53 +171,11 @@ std::optional<llvm::ArrayRef<char>> mlir::hm::onnx_import::getTensorBytes(
   return llvm::ArrayRef<char>(storage.data(), storage.size());
 }
 
-/// Reads element `i` of little-endian `bytes` of `dataType` as a double.
 static double loadAsDouble(llvm::ArrayRef<char> bytes, int32_t dataType,
-                           int64_t i) {
-  auto load = [&](auto v) {
-    std::memcpy(&v, bytes.data() + i * sizeof(v), sizeof(v));
-    return v;
-  };
-  switch (dataType) {
-  case TensorProto::FLOAT:
-    return load(float());
-  case TensorProto::DOUBLE:
-    return load(double());
-  case TensorProto::FLOAT16:
-  case TensorProto::BFLOAT16: {
-    uint16_t bits = load(uint16_t());
-    llvm::APFloat value(dataType == TensorProto::FLOAT16
-                            ? llvm::APFloat::IEEEhalf()
-                            : llvm::APFloat::BFloat(),
-                        llvm::APInt(16, bits));
-    bool losesInfo;
-    value.convert(llvm::APFloat::IEEEdouble(),
-                  llvm::APFloat::rmNearestTiesToEven, &losesInfo);
-    return value.convertToDouble();
-  }
-  case TensorProto::BOOL:
-  case TensorProto::UINT8:
-    return load(uint8_t());
-  case TensorProto::INT8:
-    return load(int8_t());
-  case TensorProto::UINT16:
-    return load(uint16_t());
-  case TensorProto::INT16:
-    return load(int16_t());
-  case TensorProto::UINT32:
-    return load(uint32_t());
-  case TensorProto::INT32:
-    return load(int32_t());
-  case TensorProto::UINT64:
-    return static_cast<double>(load(uint64_t()));
-  case TensorProto::INT64:
-    return static_cast<double>(load(int64_t()));
-  default:
-    return 0;
-  }
-}
+                           int64_t i);
 
-/// Reads element `i` of little-endian `bytes` of an integer `dataType`.
+/// Reads element `i` of little-endian `bytes` of `dataType` as an integer
+/// (floating-point types truncated; unknown types 0).
 static int64_t loadAsInt(llvm::ArrayRef<char> bytes, int32_t dataType,
                          int64_t i) {
   auto load = [&](auto v) {
@@ -242,8 +200,44 @@ static int64_t loadAsInt(llvm::ArrayRef<char> bytes, int32_t dataType,
     return static_cast<int64_t>(load(uint64_t()));
   case TensorProto::INT64:
     return load(int64_t());
-  default:
+  case TensorProto::FLOAT:
+  case TensorProto::DOUBLE:
+  case TensorProto::FLOAT16:
+  case TensorProto::BFLOAT16:
     return static_cast<int64_t>(loadAsDouble(bytes, dataType, i));
+  default:
+    return 0;
+  }
+}
+
+/// Reads element `i` of little-endian `bytes` of `dataType` as a double.
+static double loadAsDouble(llvm::ArrayRef<char> bytes, int32_t dataType,
+                           int64_t i) {
+  auto load = [&](auto v) {
+    std::memcpy(&v, bytes.data() + i * sizeof(v), sizeof(v));
+    return v;
+  };
+  switch (dataType) {
+  case TensorProto::FLOAT:
+    return load(float());
+  case TensorProto::DOUBLE:
+    return load(double());
+  case TensorProto::FLOAT16:
+  case TensorProto::BFLOAT16: {
+    uint16_t bits = load(uint16_t());
+    llvm::APFloat value(dataType == TensorProto::FLOAT16
+                            ? llvm::APFloat::IEEEhalf()
+                            : llvm::APFloat::BFloat(),
+                        llvm::APInt(16, bits));
+    bool losesInfo;
+    value.convert(llvm::APFloat::IEEEdouble(),
+                  llvm::APFloat::rmNearestTiesToEven, &losesInfo);
+    return value.convertToDouble();
+  }
+  case TensorProto::UINT64: // Above 2^63 too.
+    return static_cast<double>(load(uint64_t()));
+  default:
+    return static_cast<double>(loadAsInt(bytes, dataType, i));
   }
 }
 
