@@ -46,8 +46,10 @@ struct Schedule {
   SmallVector<int64_t> tile;
   FusedCostEstimate cost;
   int64_t visited = 0;
-  /// Why the first tile tried did not fit, when none did.
+  /// Why the first tile tried did not fit, when none did; or, when tiles
+  /// fit but all moved too much global memory (`overTraffic`), why.
   std::string whyNot;
+  bool overTraffic = false;
 };
 
 /// Candidate extents of an output dimension of size `extent`: its divisors
@@ -73,9 +75,13 @@ SmallVector<int64_t> getCandidateExtents(int64_t extent) {
 /// dimension to its next candidate extent at a time, for at most
 /// `maxTiles` tiles. The model stands in for Welder's measurements: among
 /// the tiles within 10% of the least modelled time, the least priority wins.
+/// Only tiles that move at most `maxGlobalBytes` count: a group must not
+/// move more global memory than its operators do separately (Welder fuses
+/// to save memory traffic; a smaller tile that re-reads the weights more
+/// often can model faster and still cost traffic).
 Schedule scheduleGroup(const FusedCostModel &model, const FusedGroup &group,
-                       ArrayRef<SmallVector<int64_t>> seeds,
-                       int64_t maxTiles) {
+                       ArrayRef<SmallVector<int64_t>> seeds, int64_t maxTiles,
+                       double maxGlobalBytes) {
   Schedule best;
   auto shape =
       cast<ShapedType>(group.root->getResult(0).getType()).getShape();
@@ -113,6 +119,7 @@ Schedule scheduleGroup(const FusedCostModel &model, const FusedGroup &group,
     FusedCostEstimate cost;
   };
   std::vector<Visited> fitting;
+  std::string overBytes;
   while (!frontier.empty() && best.visited < maxTiles) {
     SmallVector<unsigned> position = frontier.top().second;
     frontier.pop();
@@ -127,7 +134,14 @@ Schedule scheduleGroup(const FusedCostModel &model, const FusedGroup &group,
       continue;
     }
     double priority = (cost.globalBytes + 1) * cost.waves;
-    fitting.push_back({priority, tile, cost});
+    if (cost.globalBytes <= maxGlobalBytes)
+      fitting.push_back({priority, tile, cost});
+    else if (overBytes.empty())
+      overBytes = llvm::formatv(
+          "every tile that fits moves more global memory than the "
+          "operators separately (first: [{0}] {1:F0} bytes vs {2:F0})",
+          llvm::make_range(tile.begin(), tile.end()), cost.globalBytes,
+          maxGlobalBytes);
     for (unsigned d = 0; d < position.size(); ++d) {
       if (position[d] + 1 >= candidates[d].size())
         continue;
@@ -154,6 +168,10 @@ Schedule scheduleGroup(const FusedCostModel &model, const FusedGroup &group,
       best.cost = v.cost;
       bestPriority = v.priority;
     }
+  }
+  if (!best.found && !overBytes.empty()) {
+    best.whyNot = overBytes;
+    best.overTraffic = true;
   }
   return best;
 }
@@ -337,11 +355,16 @@ std::vector<Group> Welder::connect(Graph &graph, const CostModel &model,
           if (graph.nodes[n].op->getResult(0).getType() ==
               fused.root->getResult(0).getType())
             seeds.push_back(getSeparateTile(graph.nodes[n]));
+        double separateBytes = 0;
+        for (unsigned n : trial)
+          separateBytes += graph.nodes[n].separate.globalBytes;
         Schedule schedule =
-            scheduleGroup(fusedModel, fused, seeds, maxTiles);
+            scheduleGroup(fusedModel, fused, seeds, maxTiles, separateBytes);
         if (!schedule.found) {
-          edge.notFusedReason = "no output tile of the group fits: " +
-                                schedule.whyNot;
+          edge.notFusedReason =
+              schedule.overTraffic
+                  ? schedule.whyNot
+                  : "no output tile of the group fits: " + schedule.whyNot;
           continue;
         }
         double separate = separateUs(trial);
