@@ -23,6 +23,35 @@ namespace {
 
 enum class PoolKind { Max, Sum };
 
+/// The indexing maps (input, window, output) and iterator types of a window
+/// reduction over the loops n, c, out[rank], k[rank]; the window operand
+/// (only its shape matters) bounds the window loops.
+struct PoolingLoops {
+  AffineMap input, window, output;
+  SmallVector<utils::IteratorType> iterators;
+};
+
+PoolingLoops getPoolingLoops(MLIRContext *context, const WindowParams &p) {
+  int64_t rank = p.kernel.size();
+  int64_t numLoops = 2 + 2 * rank;
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  SmallVector<AffineExpr> xExprs = {d(0), d(1)}, outExprs = {d(0), d(1)},
+                          windowExprs;
+  for (int64_t i = 0; i < rank; ++i) {
+    xExprs.push_back(d(2 + i) * p.strides[i] +
+                     d(2 + rank + i) * p.dilations[i]);
+    outExprs.push_back(d(2 + i));
+    windowExprs.push_back(d(2 + rank + i));
+  }
+  PoolingLoops loops;
+  loops.input = AffineMap::get(numLoops, 0, xExprs, context);
+  loops.window = AffineMap::get(numLoops, 0, windowExprs, context);
+  loops.output = AffineMap::get(numLoops, 0, outExprs, context);
+  loops.iterators.assign(2 + rank, utils::IteratorType::parallel);
+  loops.iterators.append(rank, utils::IteratorType::reduction);
+  return loops;
+}
+
 /// A window reduction of `x` [N, C, spatial...] (padded) into `init`.
 Value buildPooling(OpBuilder &b, Location loc, Value x, Value init,
                    const WindowParams &p, PoolKind kind, bool isUnsigned) {
@@ -56,29 +85,12 @@ Value buildPooling(OpBuilder &b, Location loc, Value x, Value init,
         .getResult(0);
   }
   // Any rank: loops n, c, out[rank], k[rank].
-  MLIRContext *context = b.getContext();
-  int64_t numLoops = 2 + 2 * rank;
-  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
-  // The window operand (only its shape matters) bounds the window loops.
-  SmallVector<AffineExpr> xExprs = {d(0), d(1)}, outExprs = {d(0), d(1)},
-                          windowExprs;
-  for (int64_t i = 0; i < rank; ++i) {
-    xExprs.push_back(d(2 + i) * p.strides[i] +
-                     d(2 + rank + i) * p.dilations[i]);
-    outExprs.push_back(d(2 + i));
-    windowExprs.push_back(d(2 + rank + i));
-  }
-  SmallVector<utils::IteratorType> iterators(2 + rank,
-                                             utils::IteratorType::parallel);
-  iterators.append(rank, utils::IteratorType::reduction);
+  PoolingLoops loops = getPoolingLoops(b.getContext(), p);
   return linalg::GenericOp::create(
              b, loc, TypeRange{resultType}, ValueRange{x, window},
              ValueRange{init},
-             SmallVector<AffineMap>{
-                 AffineMap::get(numLoops, 0, xExprs, context),
-                 AffineMap::get(numLoops, 0, windowExprs, context),
-                 AffineMap::get(numLoops, 0, outExprs, context)},
-             iterators,
+             SmallVector<AffineMap>{loops.input, loops.window, loops.output},
+             loops.iterators,
              [&](OpBuilder &nb, Location nl, ValueRange args) {
                ScalarMath m(nb, nl, elementType, isUnsigned);
                Value r = kind == PoolKind::Max ? m.max(args[0], args[2])
@@ -133,21 +145,7 @@ LogicalResult maxPoolWithIndices(NodeImporter &n, Value x, Value padded,
   if (failed(indexType))
     return failure();
   Type elementType = type.getElementType();
-  MLIRContext *context = b.getContext();
-  int64_t numLoops = 2 + 2 * rank;
-  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
-  SmallVector<AffineExpr> xExprs = {d(0), d(1)}, outExprs = {d(0), d(1)},
-                          windowExprs;
-  for (int64_t i = 0; i < rank; ++i) {
-    xExprs.push_back(d(2 + i) * p.strides[i] +
-                     d(2 + rank + i) * p.dilations[i]);
-    outExprs.push_back(d(2 + i));
-    windowExprs.push_back(d(2 + rank + i));
-  }
-  AffineMap outMap = AffineMap::get(numLoops, 0, outExprs, context);
-  SmallVector<utils::IteratorType> iterators(2 + rank,
-                                             utils::IteratorType::parallel);
-  iterators.append(rank, utils::IteratorType::reduction);
+  PoolingLoops loops = getPoolingLoops(b.getContext(), p);
   Value window = emptyTensor(b, loc, p.kernel, elementType);
   Value values = filledTensor(b, loc, type.getShape(),
                               lowestValue(b, loc, elementType, isUnsigned));
@@ -156,10 +154,9 @@ LogicalResult maxPoolWithIndices(NodeImporter &n, Value x, Value padded,
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{values.getType(), indices.getType()},
       ValueRange{padded, window}, ValueRange{values, indices},
-      SmallVector<AffineMap>{AffineMap::get(numLoops, 0, xExprs, context),
-                             AffineMap::get(numLoops, 0, windowExprs, context),
-                             outMap, outMap},
-      iterators, [&](OpBuilder &nb, Location nl, ValueRange args) {
+      SmallVector<AffineMap>{loops.input, loops.window, loops.output,
+                             loops.output},
+      loops.iterators, [&](OpBuilder &nb, Location nl, ValueRange args) {
         ScalarMath m(nb, nl, elementType, isUnsigned);
         Type i64 = nb.getI64Type();
         auto index = [&](int64_t dim) -> Value {
