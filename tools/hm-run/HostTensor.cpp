@@ -248,8 +248,12 @@ template <typename T> static void store(uint8_t *data, int64_t index, T value) {
 }
 
 void run::fillRandom(HostTensor &tensor, uint64_t seed, unsigned inputIndex) {
-  SplitMix64 generator(seed + (static_cast<uint64_t>(inputIndex) + 1) *
-                                  0x9E3779B97F4A7C15ULL);
+  // Each argument's state is one splitmix64 output: states SEED + (k + 1)
+  // * gamma directly would make argument k + 1 argument k shifted by one
+  // element, which hides operands swapped or offset by a kernel.
+  SplitMix64 seeder(seed + static_cast<uint64_t>(inputIndex) *
+                               0x9E3779B97F4A7C15ULL);
+  SplitMix64 generator(seeder.next());
   uint8_t *data = tensor.getData();
   for (int64_t i = 0, e = tensor.getNumElements(); i < e; ++i) {
     uint64_t bits = generator.next();

@@ -87,8 +87,9 @@ private:
 };
 
 /// Fills `tensor` with hm-run's random-input distribution for input number
-/// `inputIndex` under `seed` (docs/Running.md): splitmix64 seeded with
-/// seed + (inputIndex + 1) * 0x9E3779B97F4A7C15, one draw per element in
+/// `inputIndex` under `seed` (docs/Running.md): splitmix64 seeded with the
+/// first output of splitmix64 seeded with seed + inputIndex *
+/// 0x9E3779B97F4A7C15, one draw per element in
 /// row-major order; floats uniform in [-1, 1) (computed in f64, rounded once
 /// to nearest even), integers uniform in [-8, 8), i1 Bernoulli(0.5).
 void fillRandom(HostTensor &tensor, uint64_t seed, unsigned inputIndex);

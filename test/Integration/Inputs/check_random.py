@@ -3,8 +3,8 @@ Python and checks the inputs hm-run wrote with --write-inputs.
 
     check_random.py DIR SEED
 
-Input k is drawn from splitmix64 seeded with SEED + (k + 1) * 0x9E3779B97F4A7C15,
-one 64-bit draw per element in row-major order: floats are
+Input k is drawn from splitmix64 seeded with the first output of splitmix64
+seeded with SEED + k * 0x9E3779B97F4A7C15, one 64-bit draw per element in row-major order: floats are
 ((draw >> 11) * 2**-53) * 2 - 1 computed in f64 and rounded once, to nearest
 even, to the element type (bf16 is written as f32), integers
 (draw >> 60) - 8, i1 draw >> 63.
@@ -19,14 +19,20 @@ MASK = (1 << 64) - 1
 GOLDEN = 0x9E3779B97F4A7C15
 
 
-def draws(seed, index, count):
-    state = (seed + (index + 1) * GOLDEN) & MASK
-    for _ in range(count):
+def splitmix64(state):
+    while True:
         state = (state + GOLDEN) & MASK
         z = state
         z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
         z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
         yield z ^ (z >> 31)
+
+
+def draws(seed, index, count):
+    state = next(splitmix64((seed + index * GOLDEN) & MASK))
+    generator = splitmix64(state)
+    for _ in range(count):
+        yield next(generator)
 
 
 def round_to_bf16(values):
