@@ -17,8 +17,10 @@ prediction. Ends with mean / median / max configuration time per operator.
 --ptxas compiles each configured operator at its full shape through the GPU
 pipeline for the arch's chip and reports ptxas -v registers / spills / shared
 memory (measured by ptxas); --check-emu runs each configured kernel at a
-scaled-down shape with the same configuration under `hm-run --device=emu
---compare=cpu` (check_kernels.py says how the shape is scaled).
+scaled-down shape with the same configuration under `hm-run --device=emu`:
+f32 with --compare=cpu; f16/bf16 against the operator generated in f32 run
+on the cpu on the same inputs, within a derived rounding-error bound
+(check_kernels.py says how the shape is scaled and derives the bound).
 """
 
 import argparse
@@ -86,7 +88,8 @@ def main():
                         "ptxas -v (registers, spills, shared memory)")
     parser.add_argument("--check-emu", action="store_true",
                         help="run each configured kernel at a scaled-down "
-                        "shape under hm-run --device=emu --compare=cpu")
+                        "shape under hm-run --device=emu against the cpu "
+                        "(f16/bf16: the f32 operator within an error bound)")
     parser.add_argument("--hm-run", default=None,
                         help="hm-run (default: beside --hm-opt)")
     args = parser.parse_args()
@@ -125,7 +128,7 @@ def main():
                         checks["ptxas_error"] = str(error).splitlines()[0]
                 if args.check_emu:
                     checks["emu"] = check_kernels.check_emu(
-                        hm_run, row, args.dtype, config)
+                        hm_run, row, args.dtype, config, chip=args.arch)
             results.append((row, 1e3 * seconds / args.repeat, rep, checks))
             print(f"[{len(results)}/{len(rows)}] {row['id']}", file=sys.stderr,
                   flush=True)
@@ -138,8 +141,11 @@ def main():
         head.append("paper_v100_top1_us")
     if args.ptxas:
         head += ["ptxas_regs", "spills", "ptxas_smem_B"]
+    low = args.dtype in check_kernels.LOW_PRECISION
     if args.check_emu:
-        head += ["emu_shape", "emu_vs_cpu"]
+        head += ["emu_shape"]
+        head += (["emu_vs_f32_ref", "tc", "err/bound"] if low
+                 else ["emu_vs_cpu"])
     print(("| " if args.markdown else "") + sep.join(head) +
           (" |" if args.markdown else ""))
     if args.markdown:
@@ -163,10 +169,15 @@ def main():
                 cells += ["error", "-", "-"]
         if args.check_emu:
             if "emu" in checks:
-                ok, shape, _ = checks["emu"]
+                ok, shape, _, figures = checks["emu"]
                 cells += [shape.replace(" ", "x"), "OK" if ok else "FAIL"]
+                if low:
+                    tc = figures.get("tensor_cores")
+                    ratio = figures.get("max_err_over_bound")
+                    cells += ["-" if tc is None else ("yes" if tc else "no"),
+                              "-" if ratio is None else f"{ratio:.3f}"]
             else:
-                cells += ["-", "-"]
+                cells += ["-"] * (4 if low else 2)
         print(("| " if args.markdown else "") + sep.join(cells) +
               (" |" if args.markdown else ""))
 
@@ -202,9 +213,27 @@ def main():
     if args.check_emu:
         checked = [(row, c["emu"]) for row, _, _, c in results if "emu" in c]
         failed = [(row, e) for row, e in checked if not e[0]]
-        print(f"emu vs cpu on scaled shapes: {len(checked) - len(failed)} of "
-              f"{len(checked)} configured kernels correct")
-        for row, (_, shape, message) in failed:
+        reference = ("f32 reference within the rounding bound" if low
+                     else "cpu")
+        print(f"emu vs {reference} on scaled shapes: "
+              f"{len(checked) - len(failed)} of {len(checked)} configured "
+              f"kernels correct")
+        if low:
+            for tc, name in ((True, "tensor-core"), (False, "CUDA-core")):
+                group = [e[3] for _, e in checked
+                         if e[3].get("tensor_cores") is tc]
+                ratios = [f["max_err_over_bound"] for f in group
+                          if "max_err_over_bound" in f]
+                correct = sum(1 for _, e in checked
+                              if e[3].get("tensor_cores") is tc and e[0])
+                widest = max(group, key=lambda f: f.get("bound_over_s", 0),
+                             default=None)
+                print(f"  {name} kernels: {correct} of {len(group)} correct; "
+                      f"max |err| / bound {max(ratios, default=0.0):.3f}"
+                      + (f"; widest bound {widest['bound_over_s']:.3g} x "
+                         f"sum|terms| (n = {widest['terms']})"
+                         if widest else ""))
+        for row, (_, shape, message, _) in failed:
             print(f"  {row['id']} ({shape}): {message}")
         if failed:
             status = 1

@@ -34,6 +34,20 @@ static constexpr int64_t kMaxLoadBytes = 16;
 /// Registers of an unrolled reduction per value of its register tile, in
 /// tenths (1.4; docs/CostModel.md).
 static constexpr int64_t kReductionRegisterTenths = 14;
+/// Tensor-core kernels (TensorCore.cpp), per lane: a 16x16 f32 accumulator
+/// fragment is 8 registers, a 16x16 f16/bf16 input fragment 4; besides the
+/// accumulators and one k-slice of input fragments, ptxas keeps about 48
+/// registers of fragment addresses, the next slice's first fragments and the
+/// im2col copy's indices (ptxas -v, sm_90, the suite's f16 kernels).
+static constexpr int64_t kAccumulatorFragmentRegisters = 8;
+static constexpr int64_t kInputFragmentRegisters = 4;
+static constexpr int64_t kTensorCoreOverheadRegisters = 48;
+/// bf16 runs on nvvm.mma.sync (MmaSync.cpp): each lane computes its fragment
+/// addresses and keeps the A and B registers of a whole step's slices; on
+/// ptxas -v (sm_90, CUDA 13) its kernels took 46 to over 90 registers more
+/// than the WMMA estimate above (1x1 NCHW convs with 64x64 warp tiles:
+/// estimated 168, 255 with spills).
+static constexpr int64_t kMmaSyncExtraRegisters = 96;
 /// Registers are allocated per thread in multiples of 8, per warp in
 /// multiples of 256.
 static constexpr int64_t kRegisterGranularity = 8;
@@ -235,8 +249,51 @@ int64_t CostModel::getRegistersPerThread(const OpFootprint &op,
 
 int64_t CostModel::getCompiledRegistersPerThread(
     const OpFootprint &op, const TileConfig &config) const {
-  int64_t registers =
-      getRegistersPerThread(op, config) - kOverheadRegisters;
+  if (usesTensorCores(op, config)) {
+    // The warp's accumulator fragments and one k-slice of its A and B
+    // fragments (per batch point of the warp tile), plus what the copies and
+    // the fragment addresses hold.
+    int64_t rows = 1, columns = 1, batch = 1;
+    for (auto [index, l] : llvm::enumerate(op.parallelLoops)) {
+      if (op.loopRoles[l] == LoopRole::A)
+        rows *= config.warp[index];
+      else if (op.loopRoles[l] == LoopRole::B)
+        columns *= config.warp[index];
+      else if (op.loopRoles[l] == LoopRole::Batch)
+        batch *= config.warp[index];
+    }
+    int64_t rowFragments = llvm::divideCeil(rows, kTensorCoreAlignment);
+    int64_t columnFragments = llvm::divideCeil(columns, kTensorCoreAlignment);
+    int64_t registers =
+        batch * (rowFragments * columnFragments * kAccumulatorFragmentRegisters +
+                 (rowFragments + columnFragments) * kInputFragmentRegisters) +
+        kTensorCoreOverheadRegisters;
+    if (op.computeType && op.computeType.isBF16())
+      registers += kMmaSyncExtraRegisters;
+    return llvm::alignTo(registers, kRegisterGranularity);
+  }
+  // On CUDA cores the lowering computes element by element: a 16-bit value
+  // holds a 32-bit register of its own (ptxas packs no halves), so the tile's
+  // values are counted one register each, whatever getRegistersPerThread
+  // assumes for occupancy.
+  int64_t threadPoints = 1;
+  for (int64_t t : config.thread)
+    threadPoints *= t;
+  int64_t registers = threadPoints;
+  SmallVector<int64_t> reductionOnes(op.reductionLoops.size(), 1);
+  SmallVector<int64_t> registerTile =
+      op.getLoopTile(config.thread, reductionOnes);
+  for (unsigned i = 0; i < op.operands.size(); ++i) {
+    const OperandAccess &access = op.operands[i];
+    if (access.isOutput || !access.isRead)
+      continue;
+    registers += op.getTileElements(i, registerTile) *
+                 llvm::divideCeil(access.elementBytes, 4);
+  }
+  // The allocation granularity of getRegistersPerThread, as calibrated.
+  registers = llvm::alignTo(registers + kOverheadRegisters,
+                            kRegisterGranularity) -
+              kOverheadRegisters;
   // Calibrated against ptxas -v (sm_90, CUDA 13) on the suite's kernels
   // compiled without a thread bound: an unrolled reduction holds each value
   // about 1.4 times over (the staged tile's shared-memory addresses, 64-bit,
@@ -300,10 +357,11 @@ double mlir::hm::getBoundTime(double computeUs, double dramUs, double smemUs,
 }
 
 bool CostModel::isTensorCoreOp(const OpFootprint &op) const {
-  // bf16 stays on CUDA cores: gpu.subgroup_mma_* (what the lowering emits)
-  // has no bf16 fragments (docs/TensorCores.md).
+  // f16 and bf16 multiply-accumulates, on archs whose rate for the type
+  // beats f32 (sm_70 has f16 tensor cores only: its bf16 rate is 0). The
+  // lowering emits WMMA for f16 and nvvm.mma.sync for bf16
+  // (docs/TensorCores.md).
   return op.tensorCoreCandidate && op.computeType &&
-         !op.computeType.isBF16() &&
          arch.getPeakGFlops(op.computeType) > arch.getFp32GFlops();
 }
 
@@ -551,8 +609,9 @@ void mlir::hm::printCostEstimate(llvm::raw_ostream &os,
                       "steps\n",
                       est.gridBlocks, est.threadsPerBlock, est.reductionSteps);
   os << llvm::formatv("  resources: {0} B shared memory/block, {1} "
-                      "registers/thread\n",
-                      est.smemBytesPerBlock, est.registersPerThread);
+                      "registers/thread ({2} compiled)\n",
+                      est.smemBytesPerBlock, est.registersPerThread,
+                      est.compiledRegistersPerThread);
   os << llvm::formatv("  occupancy: {0} blocks/SM (limited by {1}), {2} "
                       "waves, wave efficiency {3:F4}, issue efficiency "
                       "{4:F4}\n",

@@ -368,6 +368,10 @@ TileConstructor::growThreadTiles(const OpFootprint &op, ArrayRef<int64_t> block,
     probe.block.assign(block.begin(), block.end());
     probe.thread.assign(thread.begin(), thread.end());
     probe.reduction.assign(reduction.begin(), reduction.end());
+    // The warp tile decides whether the kernel runs on tensor cores, whose
+    // registers are fragments (finalize chooses the same one).
+    if (tensorCores)
+      probe.warp = chooseWarpTile(op, block, thread, reduction);
     return model.getCompiledRegistersPerThread(op, probe);
   };
   // Saturated: shared-memory reads no longer outpace compute on an SM.

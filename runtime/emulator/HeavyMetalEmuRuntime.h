@@ -105,6 +105,10 @@ HM_EMU_EXPORT void hm_emu_mma_sync(int64_t *context, int64_t address,
 /// B k x n, C and D m x n) whose element types `types` packs
 /// (mlir::hm::emu::MatrixElementType); a warp operation like
 /// hm_emu_mma_sync, whose lanes must pass the same A, B and C.
+/// With kMatrixLaneRegisters in `types`: nvvm.mma.sync, where a, b, c and d
+/// are the lane's own registers in the PTX fragment layout (m16n8k16, bf16
+/// A row-major in 4 words and B column-major in 2, f32 C and D in 4); the
+/// lanes exchange their registers and each computes its share of D.
 HM_EMU_EXPORT void hm_emu_mma_compute(int64_t *context, void *d, const void *a,
                                       const void *b, const void *c, int64_t m,
                                       int64_t n, int64_t k, int64_t types,

@@ -5,6 +5,11 @@
 // multiply to check that they execute it together and agree on its operands;
 // the multiply itself runs natively, f16 products accumulated in f32.
 //
+// nvvm.mma.sync (m16n8k16, bf16 -> f32) is the other kind: each lane holds
+// only its registers, in PTX's fragment layout. The lanes exchange pointers
+// to their registers, each computes its four elements of D, and a second
+// meeting keeps every lane's registers alive until all have read them.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Runtime.h"
@@ -54,6 +59,14 @@ uint16_t floatToHalf(float value) {
   }
   uint32_t rounded = magnitude + 0xFFF + ((magnitude >> 13) & 1);
   return sign | static_cast<uint16_t>((rounded - 0x38000000) >> 13);
+}
+
+/// bf16 is the upper half of an f32: exact.
+float bfloat16ToFloat(uint16_t bits) {
+  uint32_t word = static_cast<uint32_t>(bits) << 16;
+  float value;
+  std::memcpy(&value, &word, sizeof(value));
+  return value;
 }
 
 float loadElement(const void *base, int64_t type, int64_t index) {
@@ -113,6 +126,67 @@ void meetInWarp(int64_t *context, int64_t key, const char *site,
   }
 }
 
+/// One lane's multiplicand registers of mma.sync m16n8k16 (bf16 pairs).
+struct MmaSyncRegisters {
+  uint32_t a[4];
+  uint32_t b[2];
+};
+
+/// Element `k` (0..15) of a bf16 pair register: the lower k in the low half.
+float pairElement(uint32_t word, int64_t k) {
+  return bfloat16ToFloat(
+      static_cast<uint16_t>(k % 2 ? word >> 16 : word & 0xFFFF));
+}
+
+/// nvvm.mma.sync m16n8k16.row.col.f32.bf16.bf16.f32 for the calling lane
+/// (g = lane / 4, t = lane % 4): A element (r, k) is in lane
+/// (r % 8) * 4 + (k % 8) / 2, register r / 8 + 2 * (k / 8); B element
+/// (k, n) in lane n * 4 + (k % 8) / 2, register k / 8; D element i of the
+/// lane is (g + 8 * (i / 2), 2t + i % 2).
+void mmaSyncM16N8K16(int64_t *context, float *d, const uint32_t *a,
+                     const uint32_t *b, const float *c, const char *site) {
+  Thread &thread = *reinterpret_cast<Thread *>(context);
+  MmaSyncRegisters mine;
+  std::memcpy(mine.a, a, sizeof(mine.a));
+  std::memcpy(mine.b, b, sizeof(mine.b));
+  std::memcpy(d, c, 4 * sizeof(float));
+  int64_t *lanes = exchangeInWarp(
+      thread, static_cast<int64_t>(reinterpret_cast<uintptr_t>(&mine)), site,
+      kWarpSize);
+  if (!thread.block)
+    return; // one thread at a time: no partners (the pass uses fibers)
+  Warp &warp = thread.block->warps[thread.index / kWarpSize];
+  int64_t lane = context[kLaneId];
+  if (context[kWarpLanes] < kWarpSize) {
+    if (lane == 0)
+      reportError(&thread, "warp-collective matrix operation at " +
+                               std::string(site) + " in a warp of " +
+                               std::to_string(context[kWarpLanes]) +
+                               " threads: it needs all 32 lanes");
+  } else if (warp.exitedMask == 0) {
+    // (A lane that exited was reported as divergence; its slot is stale.)
+    auto registers = [&](int64_t owner) {
+      return reinterpret_cast<const MmaSyncRegisters *>(
+          static_cast<uintptr_t>(lanes[owner]));
+    };
+    int64_t group = lane / 4, inGroup = lane % 4;
+    for (int64_t i = 0; i < 4; ++i) {
+      int64_t row = group + 8 * (i / 2), column = 2 * inGroup + i % 2;
+      float sum = c[i];
+      for (int64_t k = 0; k < 16; ++k) {
+        float x = pairElement(
+            registers((row % 8) * 4 + (k % 8) / 2)->a[row / 8 + 2 * (k / 8)],
+            k);
+        float y = pairElement(
+            registers(column * 4 + (k % 8) / 2)->b[k / 8], k);
+        sum += x * y; // exact product, f32 sum in k order
+      }
+      d[i] = sum;
+    }
+  }
+  exchangeInWarp(thread, 0, site, kWarpSize);
+}
+
 } // namespace
 
 HM_EMU_EXPORT void hm_emu_mma_sync(int64_t *context, int64_t address,
@@ -128,6 +202,24 @@ HM_EMU_EXPORT void hm_emu_mma_compute(int64_t *context, void *d, const void *a,
                                       const void *b, const void *c, int64_t m,
                                       int64_t n, int64_t k, int64_t types,
                                       const char *site) {
+  if (types & kMatrixLaneRegisters) {
+    int64_t expected = kMatrixBF16 | kMatrixBF16 << 8 | kMatrixF32 << 16 |
+                       kMatrixF32 << 24 | kMatrixLaneRegisters;
+    if (m != 16 || n != 8 || k != 16 || types != expected) {
+      if (context[kLaneId] == 0)
+        reportError(reinterpret_cast<Thread *>(context),
+                    "unsupported warp-collective matrix operation at " +
+                        std::string(site) +
+                        ": the emulator runs nvvm.mma.sync m16n8k16 with "
+                        "bf16 A (row) and B (col) and f32 C and D only");
+      return;
+    }
+    mmaSyncM16N8K16(context, static_cast<float *>(d),
+                    static_cast<const uint32_t *>(a),
+                    static_cast<const uint32_t *>(b),
+                    static_cast<const float *>(c), site);
+    return;
+  }
   int64_t aType = types & 0xFF, bType = (types >> 8) & 0xFF;
   int64_t cType = (types >> 16) & 0xFF, dType = (types >> 24) & 0xFF;
   uint64_t hash = hashBytes(a, m * k * elementBytes(aType));

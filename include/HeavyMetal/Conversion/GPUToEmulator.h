@@ -85,10 +85,13 @@ enum ShuffleMode : int32_t {
 };
 
 /// Element types of the fragments hm_emu_mma_compute multiplies; its `types`
-/// argument packs A | B << 8 | C << 16 | D << 24.
+/// argument packs A | B << 8 | C << 16 | D << 24, plus kMatrixLaneRegisters
+/// for nvvm.mma.sync (per-lane registers instead of whole fragments).
 enum MatrixElementType : int64_t {
   kMatrixF16 = 0,
   kMatrixF32 = 1,
+  kMatrixBF16 = 2,
+  kMatrixLaneRegisters = int64_t{1} << 32,
 };
 
 } // namespace emu

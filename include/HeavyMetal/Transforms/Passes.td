@@ -231,7 +231,11 @@ def ConvertRTileToGPU : Pass<"convert-rtile-to-gpu", "func::FuncOp"> {
                            "::mlir::memref::MemRefDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::vector::VectorDialect",
-                           "::mlir::cf::ControlFlowDialect"];
+                           "::mlir::cf::ControlFlowDialect",
+                           // bf16 tensor cores: nvvm.mma.sync on i32 / LLVM
+                           // struct operands (TensorCore.cpp, MmaSync.cpp).
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::LLVM::LLVMDialect"];
 }
 
 def Welder : Pass<"hm-welder", "ModuleOp"> {

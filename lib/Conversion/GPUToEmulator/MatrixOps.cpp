@@ -11,6 +11,10 @@
 // address or the fragment (non-uniform operands, whose result a GPU leaves
 // to its register layout).
 //
+// nvvm.mma.sync (the bf16 tensor-core kernels) works on per-lane registers
+// in PTX's fragment layout: its operands go to the runtime as they are, and
+// the lanes exchange them there.
+//
 //===----------------------------------------------------------------------===//
 
 #include "EmulatorRuntime.h"
@@ -19,6 +23,7 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -50,6 +55,27 @@ Type convertFragmentType(Type type) {
   return type;
 }
 
+/// Whether the emulator runs nvvm.mma.sync `op`: m16n8k16, bf16 A (row)
+/// and B (col), f32 C and D. If not, and `unsupported` is set, reports why
+/// through it.
+LogicalResult
+checkMmaSync(Operation *op,
+             function_ref<LogicalResult(const Twine &)> unsupported) {
+  auto mma = cast<NVVM::MmaOp>(op);
+  NVVM::MMAShapeAttr shape = mma.getShape();
+  bool ok = shape.getM() == 16 && shape.getN() == 8 && shape.getK() == 16 &&
+            mma.getLayoutA() == NVVM::MMALayout::row &&
+            mma.getLayoutB() == NVVM::MMALayout::col &&
+            mma.getMultiplicandAPtxType() == NVVM::MMATypes::bf16 &&
+            mma.getMultiplicandBPtxType() == NVVM::MMATypes::bf16 &&
+            mma.accumPtxType() == NVVM::MMATypes::f32 &&
+            mma.resultPtxType() == NVVM::MMATypes::f32;
+  if (ok || !unsupported)
+    return success(ok);
+  return unsupported("nvvm.mma.sync of shape m16n8k16 with bf16 A (row) and "
+                     "B (col) and f32 C and D only");
+}
+
 class MatrixLowering {
 public:
   MatrixLowering(func::FuncOp func, RuntimeBuilder &runtime)
@@ -60,8 +86,11 @@ public:
 
 private:
   /// An llvm.alloca of one `type` at the start of the function: the scratch
-  /// a fragment passes through on its way to memory or the runtime.
-  Value createScratch(Location loc, Type type);
+  /// a fragment passes through on its way to memory or the runtime. Each
+  /// operation uses its scratch only while it is lowered to, so operations
+  /// share one per (type, operand `role`): a kernel with thousands of them
+  /// must not overflow its fiber's stack.
+  Value createScratch(Location loc, Type type, unsigned role = 0);
   Value site(OpBuilder &b, Operation *op) {
     return runtime.getString(b, op->getLoc(),
                              describeLocation(op->getLoc()) + " (" +
@@ -99,6 +128,7 @@ private:
   void lowerCompute(gpu::SubgroupMmaComputeOp op);
   void lowerConstant(gpu::SubgroupMmaConstantMatrixOp op);
   void lowerElementwise(gpu::SubgroupMmaElementwiseOp op);
+  void lowerMmaSync(NVVM::MmaOp op);
 
   func::FuncOp func;
   RuntimeBuilder &runtime;
@@ -107,12 +137,18 @@ private:
   /// The fragment types of each operation before they became vectors: the
   /// loaded, stored or accumulated fragment, and compute's A.
   DenseMap<Operation *, gpu::MMAMatrixType> fragmentTypes, aTypes;
+  DenseMap<std::pair<Type, unsigned>, Value> scratches;
 };
 
-Value MatrixLowering::createScratch(Location loc, Type type) {
+Value MatrixLowering::createScratch(Location loc, Type type, unsigned role) {
+  Value &scratch = scratches[{type, role}];
+  if (scratch)
+    return scratch;
   OpBuilder b = OpBuilder::atBlockBegin(&func.front());
   Value one = LLVM::ConstantOp::create(b, loc, b.getI64Type(), 1);
-  return LLVM::AllocaOp::create(b, loc, ptrType, type, one, /*alignment=*/64);
+  scratch =
+      LLVM::AllocaOp::create(b, loc, ptrType, type, one, /*alignment=*/64);
+  return scratch;
 }
 
 Value MatrixLowering::linearize(OpBuilder &b, Location loc, Value memref,
@@ -270,13 +306,14 @@ void MatrixLowering::lowerCompute(gpu::SubgroupMmaComputeOp op) {
   auto cType = cast<VectorType>(op.getOpC().getType());
   ArrayRef<int64_t> cShape = fragmentTypes.lookup(op).getShape();
   int64_t shape[3] = {cShape[0], cShape[1], aTypes.lookup(op).getShape()[1]};
-  auto store = [&](Value fragment) {
-    Value scratch = createScratch(loc, fragment.getType());
+  auto store = [&](Value fragment, unsigned role) {
+    Value scratch = createScratch(loc, fragment.getType(), role);
     LLVM::StoreOp::create(b, loc, fragment, scratch);
     return scratch;
   };
-  Value a = store(op.getOpA()), bb = store(op.getOpB()), c = store(op.getOpC());
-  Value d = createScratch(loc, cType);
+  Value a = store(op.getOpA(), 0), bb = store(op.getOpB(), 1),
+        c = store(op.getOpC(), 2);
+  Value d = createScratch(loc, cType, 3);
   int64_t types = *getMatrixElementCode(aType.getElementType()) |
                   *getMatrixElementCode(bType.getElementType()) << 8 |
                   *getMatrixElementCode(cType.getElementType()) << 16 |
@@ -342,12 +379,60 @@ void MatrixLowering::lowerElementwise(gpu::SubgroupMmaElementwiseOp op) {
   op.erase();
 }
 
+void MatrixLowering::lowerMmaSync(NVVM::MmaOp op) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  // The lane's registers in arrays: A and B words, C and D f32.
+  auto spill = [&](ValueRange registers, unsigned role) {
+    Type type = registers.front().getType();
+    Value scratch = createScratch(
+        loc, LLVM::LLVMArrayType::get(type, registers.size()), role);
+    for (auto [i, value] : llvm::enumerate(registers)) {
+      Value slot = LLVM::GEPOp::create(
+          b, loc, ptrType, type, scratch,
+          ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)});
+      LLVM::StoreOp::create(b, loc, value, slot);
+    }
+    return scratch;
+  };
+  Value a = spill(op.getOperandA(), 0), bb = spill(op.getOperandB(), 1),
+        c = spill(op.getOperandC(), 2);
+  auto resultType = cast<LLVM::LLVMStructType>(op.getRes().getType());
+  ArrayRef<Type> fields = resultType.getBody();
+  Value d = createScratch(
+      loc, LLVM::LLVMArrayType::get(fields.front(), fields.size()), 3);
+  NVVM::MMAShapeAttr shape = op.getShape();
+  // Another configuration (which checkMatrixOpSupported rejects where it is
+  // consulted) goes with no element types: the runtime reports it.
+  int64_t types = emu::kMatrixLaneRegisters;
+  if (succeeded(checkMmaSync(op, nullptr)))
+    types |= emu::kMatrixBF16 | emu::kMatrixBF16 << 8 |
+             emu::kMatrixF32 << 16 | emu::kMatrixF32 << 24;
+  runtime.call(b, loc, fn::kMatrixCompute, {},
+               {context, d, a, bb, c, constantI64(b, loc, shape.getM()),
+                constantI64(b, loc, shape.getN()),
+                constantI64(b, loc, shape.getK()), constantI64(b, loc, types),
+                site(b, op)});
+  Value result = LLVM::PoisonOp::create(b, loc, resultType);
+  for (auto [i, field] : llvm::enumerate(fields)) {
+    Value slot = LLVM::GEPOp::create(
+        b, loc, ptrType, field, d,
+        ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)});
+    result = LLVM::InsertValueOp::create(
+        b, loc, result, LLVM::LoadOp::create(b, loc, field, slot),
+        ArrayRef<int64_t>{static_cast<int64_t>(i)});
+  }
+  op.getRes().replaceAllUsesWith(result);
+  op.erase();
+}
+
 void MatrixLowering::run() {
   SmallVector<Operation *> ops;
   func.walk([&](Operation *op) {
     if (isa<gpu::SubgroupMmaLoadMatrixOp, gpu::SubgroupMmaStoreMatrixOp,
             gpu::SubgroupMmaComputeOp, gpu::SubgroupMmaConstantMatrixOp,
-            gpu::SubgroupMmaElementwiseOp>(op))
+            gpu::SubgroupMmaElementwiseOp>(op) ||
+        isa<NVVM::MmaOp>(op))
       ops.push_back(op);
   });
   if (ops.empty())
@@ -384,7 +469,8 @@ void MatrixLowering::run() {
         })
         .Case([&](gpu::SubgroupMmaElementwiseOp elementwise) {
           lowerElementwise(elementwise);
-        });
+        })
+        .Case([&](NVVM::MmaOp mma) { lowerMmaSync(mma); });
 }
 
 } // namespace
@@ -449,6 +535,7 @@ LogicalResult hm::emulator::checkMatrixOpSupported(Operation *op) {
           return unsupported("floating-point element-wise operations only");
         return checkFragment(elementwise.getRes().getType());
       })
+      .Case([&](NVVM::MmaOp) { return checkMmaSync(op, unsupported); })
       .Default([&](Operation *) -> LogicalResult {
         return op->emitOpError("is not supported by the GPU emulator");
       });

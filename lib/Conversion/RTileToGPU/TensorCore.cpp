@@ -1,8 +1,9 @@
 //===- TensorCore.cpp - Tensor-core kernels for configured ops ------------===//
 //
-// A configured f16 contraction or convolution whose configuration runs on
-// tensor cores becomes one gpu.launch that computes it as a (batched) GEMM
-// over 16x16x16 gpu.subgroup_mma_* fragments:
+// A configured f16 or bf16 contraction or convolution whose configuration
+// runs on tensor cores becomes one gpu.launch that computes it as a
+// (batched) GEMM over 16x16x16 gpu.subgroup_mma_* fragments (f16) or
+// m16n8k16 nvvm.mma.sync operations (bf16, MmaSync.cpp):
 //
 //   rows (M)     the loops that index only the first input (matmul's M, a
 //                convolution's N/OH/OW), flattened;
@@ -19,13 +20,15 @@
 // tiles, partial steps); the warps multiply 16x16 fragments into f32
 // accumulators. Tile rows and columns are laid out warp by warp, so every
 // fragment is a contiguous 16x16 block whatever the warp tile's shape. The
-// epilogue passes each accumulator through workgroup memory and lets every
-// lane write its share to the output through the output's indexing map,
-// guarded, adding the output's initial value and rounding to its type.
+// f16 epilogue passes each accumulator through workgroup memory; the bf16
+// lanes hold known elements and write them directly. Every lane writes its
+// share to the output through the output's indexing map, guarded, adding
+// the output's initial value and rounding to its type.
 //
 //===----------------------------------------------------------------------===//
 
 #include "TensorCore.h"
+#include "MmaSync.h"
 
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -140,11 +143,19 @@ private:
   /// that can overhang, and-ed; null when none can.
   Value inBounds(OpBuilder &b, ArrayRef<std::pair<unsigned, Value>> loops);
   /// Copies input `operand`'s tile for the reduction step at `stepOrigin`
-  /// into `tile`, zero outside the loops. `rowGroup` / `columnGroup` say
-  /// which parallel loops the tile's rows / columns are (the other is K).
+  /// into `tile`, zero outside the loops. The copy walks (K, `spatialGroup`)
+  /// or, when `kIsColumns`, (`spatialGroup`, K), the last fastest; the tile
+  /// is [batch][spatial][K] when `kMinorTile`, else [batch][K][spatial].
   void stageTile(OpBuilder &b, unsigned operand, Value tile,
-                 ArrayRef<Value> blockOrigin, ValueRange stepOrigin,
-                 bool kIsColumns, ArrayRef<unsigned> spatialGroup);
+                 ValueRange stepOrigin, bool kIsColumns,
+                 ArrayRef<unsigned> spatialGroup, bool kMinorTile);
+  /// Stores `value(b)` (f32) to the output element at batch point `point`
+  /// of the warp, row `rowInWarp` and column `columnInWarp` of its warp
+  /// tile, if inside the loops: adds the output's initial value, rounds to
+  /// the output type.
+  void storeOutputElement(OpBuilder &b, int64_t point, Value rowInWarp,
+                          Value columnInWarp,
+                          function_ref<Value(OpBuilder &)> value);
 
   linalg::LinalgOp op;
   const OpFootprint &fp;
@@ -160,7 +171,12 @@ private:
   int64_t aLead = 0, bLead = 0;
   Type inputType, outputType;
   unsigned outputOperand = 2;
+  /// bf16: nvvm.mma.sync, B staged transposed (K fastest, like A).
+  bool mmaSync = false;
   Value threadId, numThreads;
+  /// Per parallel loop: the block's origin, the warp's coordinate in the
+  /// block's warp grid.
+  SmallVector<Value> blockOrigin, warpCoords;
 };
 
 std::string TensorCoreKernelBuilder::analyse() {
@@ -169,10 +185,12 @@ std::string TensorCoreKernelBuilder::analyse() {
     return "it does not have two inputs and one output";
   inputType = fp.operands[0].elementType;
   outputType = fp.operands[2].elementType;
-  if (!inputType.isF16() || !fp.operands[1].elementType.isF16())
-    return "its inputs are not f16 (gpu.subgroup_mma_* has no bf16)";
-  if (!outputType.isF16() && !outputType.isF32())
-    return "its output is not f16 or f32";
+  if ((!inputType.isF16() && !inputType.isBF16()) ||
+      fp.operands[1].elementType != inputType)
+    return "its inputs are not both f16 or both bf16";
+  mmaSync = inputType.isBF16();
+  if (outputType != inputType && !outputType.isF32())
+    return "its output is not f32 or its inputs' type";
   if (!isMultiplyAccumulate(op))
     return "its payload is not a multiply-accumulate";
   for (const OperandAccess &access : fp.operands)
@@ -212,10 +230,11 @@ std::string TensorCoreKernelBuilder::analyse() {
   if (numWarps * kWarpSize > 1024)
     return "the block has more than 32 warps";
   // The config's padding, rounded up to 16 bytes: the fragments' leading
-  // dimension must be a multiple of 8 halves.
+  // dimension must be a multiple of 8 halves (WMMA), and mma.sync's 32-bit
+  // fragment loads need an even one.
   int64_t padding = llvm::alignTo(config.padding, 8);
   aLead = kStep + padding;
-  bLead = blockColumns + padding;
+  bLead = mmaSync ? aLead : blockColumns + padding;
   return "";
 }
 
@@ -241,12 +260,14 @@ Value TensorCoreKernelBuilder::inBounds(
 }
 
 void TensorCoreKernelBuilder::stageTile(OpBuilder &b, unsigned operand,
-                                        Value tile, ArrayRef<Value> blockOrigin,
-                                        ValueRange stepOrigin, bool kIsColumns,
-                                        ArrayRef<unsigned> spatialGroup) {
-  // The copy walks (batch, rows, columns) with the tile's columns fastest;
-  // the spatial index is (warp, position in the warp tile), so that each
-  // warp's part of the tile is contiguous.
+                                        Value tile, ValueRange stepOrigin,
+                                        bool kIsColumns,
+                                        ArrayRef<unsigned> spatialGroup,
+                                        bool kMinorTile) {
+  // The copy walks (batch, K or spatial, spatial or K), the last fastest
+  // (coalesced global reads whatever the tile's layout); the spatial index
+  // is (warp, position in the warp tile), so that each warp's part of the
+  // tile is contiguous.
   SmallVector<int64_t> warpCounts, warpExtents;
   for (unsigned p : spatialGroup) {
     warpCounts.push_back(config.block[p] / config.warp[p]);
@@ -338,11 +359,65 @@ void TensorCoreKernelBuilder::stageTile(OpBuilder &b, unsigned operand,
   Value spatialIndex = linearize(b, spatial, spatialSizes);
   Value kIndex = linearize(b, kCoords, kExtents);
   SmallVector<Value> tileIndices{batchIndex};
-  if (kIsColumns)
+  if (kMinorTile)
     tileIndices.append({spatialIndex, kIndex});
   else
     tileIndices.append({kIndex, spatialIndex});
   memref::StoreOp::create(b, loc, value, tile, tileIndices);
+}
+
+void TensorCoreKernelBuilder::storeOutputElement(
+    OpBuilder &b, int64_t point, Value rowInWarp, Value columnInWarp,
+    function_ref<Value(OpBuilder &)> value) {
+  Value output = op->getOperand(outputOperand);
+  AffineMap outputMap = fp.operands[outputOperand].indexingMap;
+  SmallVector<Value> loops(fp.getNumLoops(), cst(b, 0));
+  SmallVector<std::pair<unsigned, Value>> checked;
+  auto place = [&](ArrayRef<unsigned> group, ValueRange inWarp) {
+    for (auto [g, p] : llvm::enumerate(group)) {
+      unsigned l = fp.parallelLoops[p];
+      Value offset = arith::AddIOp::create(
+          b, loc,
+          arith::MulIOp::create(b, loc, warpCoords[p], cst(b, config.warp[p])),
+          inWarp[g]);
+      loops[l] = arith::AddIOp::create(b, loc, blockOrigin[p], offset);
+      checked.emplace_back(l, loops[l]);
+    }
+  };
+  place(rowGroup, delinearize(b, rowInWarp, extentsOf(rowGroup, config.warp)));
+  place(columnGroup, delinearize(b, columnInWarp,
+                                 extentsOf(columnGroup, config.warp)));
+  SmallVector<int64_t> batchWarpExtents = extentsOf(batchGroup, config.warp);
+  SmallVector<Value> batchInWarp(batchGroup.size());
+  int64_t rest = point;
+  for (int64_t g = batchGroup.size() - 1; g >= 0; --g) {
+    batchInWarp[g] = cst(b, rest % batchWarpExtents[g]);
+    rest /= batchWarpExtents[g];
+  }
+  place(batchGroup, batchInWarp);
+  SmallVector<Value> indices;
+  for (unsigned d = 0; d < outputMap.getNumResults(); ++d)
+    indices.push_back(affine::AffineApplyOp::create(
+        b, loc, outputMap.getSubMap({d}), loops));
+  auto body = [&](OpBuilder &gb) {
+    Value v = value(gb);
+    if (fp.operands[outputOperand].isRead) {
+      Value initial = memref::LoadOp::create(gb, loc, output, indices);
+      if (!outputType.isF32())
+        initial = arith::ExtFOp::create(gb, loc, gb.getF32Type(), initial);
+      v = arith::AddFOp::create(gb, loc, initial, v);
+    }
+    if (!outputType.isF32())
+      v = arith::TruncFOp::create(gb, loc, outputType, v);
+    memref::StoreOp::create(gb, loc, v, output, indices);
+  };
+  if (Value inside = inBounds(b, checked)) {
+    auto ifOp = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
+    OpBuilder gb = OpBuilder::atBlockBegin(ifOp.thenBlock());
+    body(gb);
+  } else {
+    body(b);
+  }
 }
 
 LogicalResult TensorCoreKernelBuilder::build(RewriterBase &rewriter) {
@@ -359,26 +434,29 @@ LogicalResult TensorCoreKernelBuilder::build(RewriterBase &rewriter) {
     grid *= g;
   int64_t threads = numWarps * kWarpSize;
 
-  // One workgroup buffer: the A and B tiles of a step, and, after the last
-  // step, each warp's 16x16 f32 epilogue tile in the same bytes.
+  // One workgroup buffer: the A and B tiles of a step (B transposed for
+  // mma.sync), and, for WMMA after the last step, each warp's 16x16 f32
+  // epilogue tile in the same bytes.
   auto workgroup = gpu::AddressSpaceAttr::get(
       ctx, gpu::GPUDialect::getWorkgroupAddressSpace());
-  auto aType = MemRefType::get({batchBlock, blockRows, aLead}, inputType,
-                               MemRefLayoutAttrInterface(), workgroup);
-  auto bType = MemRefType::get({batchBlock, kStep, bLead}, inputType,
-                               MemRefLayoutAttrInterface(), workgroup);
+  auto tileType = [&](ArrayRef<int64_t> shape, Type element) {
+    return MemRefType::get(shape, element, MemRefLayoutAttrInterface(),
+                           workgroup);
+  };
+  MemRefType aType = tileType({batchBlock, blockRows, aLead}, inputType);
+  MemRefType bType =
+      mmaSync ? tileType({batchBlock, blockColumns, bLead}, inputType)
+              : tileType({batchBlock, kStep, bLead}, inputType);
   Type f32 = b.getF32Type();
-  auto epilogueType = MemRefType::get({numWarps, kFragment, kFragment}, f32,
-                                      MemRefLayoutAttrInterface(), workgroup);
+  MemRefType epilogueType = tileType({numWarps, kFragment, kFragment}, f32);
   int64_t aBytes = aType.getNumElements() * 2;
   int64_t bOffset = llvm::alignTo(aBytes, kRegionAlignment);
   int64_t stagingBytes = bOffset + bType.getNumElements() * 2;
-  int64_t bytes = llvm::alignTo(
-      std::max(stagingBytes, epilogueType.getNumElements() * 4),
-      kRegionAlignment);
+  int64_t epilogueBytes = mmaSync ? 0 : epilogueType.getNumElements() * 4;
+  int64_t bytes = llvm::alignTo(std::max(stagingBytes, epilogueBytes),
+                                kRegionAlignment);
   bool dynamicShared = bytes > kMaxStaticSharedBytes;
-  auto rawType = MemRefType::get({bytes}, b.getI8Type(),
-                                 MemRefLayoutAttrInterface(), workgroup);
+  auto rawType = tileType({bytes}, b.getI8Type());
 
   Value one = cst(b, 1);
   SmallVector<Type> workgroupTypes;
@@ -400,21 +478,19 @@ LogicalResult TensorCoreKernelBuilder::build(RewriterBase &rewriter) {
   Value raw;
   if (dynamicShared)
     raw = gpu::DynamicSharedMemoryOp::create(
-        b, loc,
-        MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
-                        MemRefLayoutAttrInterface(), workgroup));
+        b, loc, tileType({ShapedType::kDynamic}, b.getI8Type()));
   else
     raw = launch.getWorkgroupAttributions().front();
-  Value aTile = memref::ViewOp::create(b, loc, aType, raw, cst(b, 0),
-                                       ValueRange());
-  Value bTile = memref::ViewOp::create(b, loc, bType, raw, cst(b, bOffset),
-                                       ValueRange());
-  Value epilogue = memref::ViewOp::create(b, loc, epilogueType, raw,
-                                          cst(b, 0), ValueRange());
+  auto view = [&](MemRefType type, int64_t offset) -> Value {
+    return memref::ViewOp::create(b, loc, type, raw, cst(b, offset),
+                                  ValueRange());
+  };
+  Value aTile = view(aType, 0);
+  Value bTile = view(bType, bOffset);
+  Value epilogue = mmaSync ? Value() : view(epilogueType, 0);
 
   threadId = launch.getThreadIds().x;
   numThreads = cst(b, threads);
-  SmallVector<Value> blockOrigin;
   for (auto [p, coord] :
        llvm::enumerate(delinearize(b, launch.getBlockIds().x, gridDims)))
     blockOrigin.push_back(
@@ -423,10 +499,11 @@ LogicalResult TensorCoreKernelBuilder::build(RewriterBase &rewriter) {
   // This warp's tile: its coordinates in the block's warp grid, and where
   // its rows, columns and batch points start in the tiles.
   Value warpId = arith::DivUIOp::create(b, loc, threadId, cst(b, kWarpSize));
+  Value lane = arith::RemUIOp::create(b, loc, threadId, cst(b, kWarpSize));
   SmallVector<int64_t> warpGrid;
   for (auto [p, l] : llvm::enumerate(fp.parallelLoops))
     warpGrid.push_back(config.block[p] / config.warp[p]);
-  ValueRange warpCoords = delinearize(b, warpId, warpGrid);
+  llvm::append_range(warpCoords, delinearize(b, warpId, warpGrid));
   auto warpIndexOver = [&](ArrayRef<unsigned> group) {
     SmallVector<Value> coords;
     SmallVector<int64_t> sizes;
@@ -461,6 +538,22 @@ LogicalResult TensorCoreKernelBuilder::build(RewriterBase &rewriter) {
     batchIndices.push_back(linearize(b, coords, batchBlockExtents));
   }
 
+  // mma.sync reads the tiles as 32-bit words, two bf16 along K.
+  MmaSyncWarpTile mmaTile;
+  if (mmaSync) {
+    Type i32 = b.getI32Type();
+    mmaTile.lane = lane;
+    mmaTile.aWords = view(tileType({batchBlock, blockRows, aLead / 2}, i32), 0);
+    mmaTile.bWords =
+        view(tileType({batchBlock, blockColumns, bLead / 2}, i32), bOffset);
+    mmaTile.batchIndices = batchIndices;
+    mmaTile.rowBase = rowBase;
+    mmaTile.columnBase = columnBase;
+    mmaTile.rowTiles = rowsPerWarp / kMmaSyncM;
+    mmaTile.columnTiles = columnsPerWarp / kMmaSyncN;
+    mmaTile.kSlices = kStep / kMmaSyncK;
+  }
+
   // Accumulators, zero: the output's initial value is added at the end.
   int64_t rowFragments = rowsPerWarp / kFragment;
   int64_t columnFragments = columnsPerWarp / kFragment;
@@ -469,9 +562,14 @@ LogicalResult TensorCoreKernelBuilder::build(RewriterBase &rewriter) {
       gpu::MMAMatrixType::get({kFragment, kFragment}, inputType, "AOp");
   auto bFragType =
       gpu::MMAMatrixType::get({kFragment, kFragment}, inputType, "BOp");
-  Value zero = gpu::SubgroupMmaConstantMatrixOp::create(
-      b, loc, accType, arith::ConstantOp::create(b, loc, b.getZeroAttr(f32)));
-  SmallVector<Value> init(batchPerWarp * rowFragments * columnFragments, zero);
+  Value zeroF32 = arith::ConstantOp::create(b, loc, b.getZeroAttr(f32));
+  SmallVector<Value> init;
+  if (mmaSync)
+    init.assign(mmaTile.getNumAccumulators(), zeroF32);
+  else
+    init.assign(batchPerWarp * rowFragments * columnFragments,
+                gpu::SubgroupMmaConstantMatrixOp::create(b, loc, accType,
+                                                         zeroF32));
   auto accIndex = [&](int64_t point, int64_t i, int64_t j) {
     return (point * rowFragments + i) * columnFragments + j;
   };
@@ -486,12 +584,17 @@ LogicalResult TensorCoreKernelBuilder::build(RewriterBase &rewriter) {
       b, loc, stepLbs, stepUbs, stepSteps, init,
       [&](OpBuilder &sb, Location, ValueRange stepOrigin,
           ValueRange accs) -> scf::ValueVector {
-        stageTile(sb, 0, aTile, blockOrigin, stepOrigin, /*kIsColumns=*/true,
-                  rowGroup);
-        stageTile(sb, 1, bTile, blockOrigin, stepOrigin, /*kIsColumns=*/false,
-                  columnGroup);
+        stageTile(sb, 0, aTile, stepOrigin, /*kIsColumns=*/true, rowGroup,
+                  /*kMinorTile=*/true);
+        stageTile(sb, 1, bTile, stepOrigin, /*kIsColumns=*/false,
+                  columnGroup, /*kMinorTile=*/mmaSync);
         gpu::BarrierOp::create(sb, loc);
         SmallVector<Value> next(accs.begin(), accs.end());
+        if (mmaSync) {
+          mmaTile.emitStep(sb, loc, next);
+          gpu::BarrierOp::create(sb, loc);
+          return next;
+        }
         auto lead = [&](int64_t ld) { return sb.getIndexAttr(ld); };
         for (int64_t kk = 0; kk < kStep / kFragment; ++kk) {
           Value k = cst(sb, kk * kFragment);
@@ -527,14 +630,21 @@ LogicalResult TensorCoreKernelBuilder::build(RewriterBase &rewriter) {
       });
   ValueRange results = nest.results;
 
-  // Epilogue, one fragment at a time through the warp's 16x16 tile: each
-  // lane writes 8 of its elements, guarded, through the output's map.
-  Value lane = arith::RemUIOp::create(b, loc, threadId, cst(b, kWarpSize));
-  Value output = op->getOperand(outputOperand);
-  AffineMap outputMap = fp.operands[outputOperand].indexingMap;
-  bool readsOutput = fp.operands[outputOperand].isRead;
-  SmallVector<int64_t> rowWarpExtents = extentsOf(rowGroup, config.warp);
-  SmallVector<int64_t> columnWarpExtents = extentsOf(columnGroup, config.warp);
+  if (mmaSync) {
+    // Each lane knows where its accumulators lie: straight to the output.
+    mmaTile.forEachResult(
+        b, loc, SmallVector<Value>(results),
+        [&](OpBuilder &eb, int64_t point, Value row, Value column,
+            Value value) {
+          storeOutputElement(eb, point, row, column,
+                             [&](OpBuilder &) { return value; });
+        });
+    rewriter.eraseOp(op);
+    return success();
+  }
+
+  // WMMA epilogue, one fragment at a time through the warp's 16x16 tile:
+  // each lane writes 8 of its elements, guarded, through the output's map.
   constexpr int64_t kShare = kFragment * kFragment / kWarpSize;
   for (int64_t point = 0; point < batchPerWarp; ++point) {
     for (int64_t i = 0; i < rowFragments; ++i) {
@@ -549,68 +659,17 @@ LogicalResult TensorCoreKernelBuilder::build(RewriterBase &rewriter) {
           OpBuilder::InsertionGuard loopGuard(b);
           b.setInsertionPointToStart(loop.getBody());
           Value element = arith::AddIOp::create(
-              b, loc,
-              arith::MulIOp::create(b, loc, lane, cst(b, kShare)),
+              b, loc, arith::MulIOp::create(b, loc, lane, cst(b, kShare)),
               loop.getInductionVar());
           Value r = arith::DivUIOp::create(b, loc, element, cst(b, kFragment));
           Value c = arith::RemUIOp::create(b, loc, element, cst(b, kFragment));
-          Value rowInWarp =
-              arith::AddIOp::create(b, loc, r, cst(b, i * kFragment));
-          Value columnInWarp =
-              arith::AddIOp::create(b, loc, c, cst(b, j * kFragment));
-          SmallVector<Value> loops(fp.getNumLoops(), cst(b, 0));
-          SmallVector<std::pair<unsigned, Value>> checked;
-          auto place = [&](ArrayRef<unsigned> group, ValueRange inWarp) {
-            for (auto [g, p] : llvm::enumerate(group)) {
-              unsigned l = fp.parallelLoops[p];
-              Value offset = arith::AddIOp::create(
-                  b, loc,
-                  arith::MulIOp::create(b, loc, warpCoords[p],
-                                        cst(b, config.warp[p])),
-                  inWarp[g]);
-              loops[l] = arith::AddIOp::create(b, loc, blockOrigin[p], offset);
-              checked.emplace_back(l, loops[l]);
-            }
-          };
-          place(rowGroup, delinearize(b, rowInWarp, rowWarpExtents));
-          place(columnGroup, delinearize(b, columnInWarp, columnWarpExtents));
-          SmallVector<Value> batchInWarp;
-          int64_t rest = point;
-          SmallVector<int64_t> pointCoords(batchGroup.size());
-          for (int64_t g = batchGroup.size() - 1; g >= 0; --g) {
-            pointCoords[g] = rest % batchWarpExtents[g];
-            rest /= batchWarpExtents[g];
-          }
-          for (int64_t v : pointCoords)
-            batchInWarp.push_back(cst(b, v));
-          place(batchGroup, batchInWarp);
-          SmallVector<Value> indices;
-          for (unsigned d = 0; d < outputMap.getNumResults(); ++d)
-            indices.push_back(affine::AffineApplyOp::create(
-                b, loc, outputMap.getSubMap({d}), loops));
-          Value inside = inBounds(b, checked);
-          auto body = [&](OpBuilder &gb) {
-            Value v = memref::LoadOp::create(gb, loc, epilogue,
-                                             ValueRange{warpId, r, c});
-            if (readsOutput) {
-              Value initial =
-                  memref::LoadOp::create(gb, loc, output, indices);
-              if (!outputType.isF32())
-                initial = arith::ExtFOp::create(gb, loc, f32, initial);
-              v = arith::AddFOp::create(gb, loc, initial, v);
-            }
-            if (!outputType.isF32())
-              v = arith::TruncFOp::create(gb, loc, outputType, v);
-            memref::StoreOp::create(gb, loc, v, output, indices);
-          };
-          if (inside) {
-            auto ifOp = scf::IfOp::create(b, loc, inside,
-                                          /*withElseRegion=*/false);
-            OpBuilder gb = OpBuilder::atBlockBegin(ifOp.thenBlock());
-            body(gb);
-          } else {
-            body(b);
-          }
+          storeOutputElement(
+              b, point, arith::AddIOp::create(b, loc, r, cst(b, i * kFragment)),
+              arith::AddIOp::create(b, loc, c, cst(b, j * kFragment)),
+              [&](OpBuilder &gb) -> Value {
+                return memref::LoadOp::create(gb, loc, epilogue,
+                                              ValueRange{warpId, r, c});
+              });
         }
         gpu::BarrierOp::create(b, loc);
       }
@@ -635,6 +694,13 @@ LogicalResult mlir::hm::lowerToTensorCores(RewriterBase &rewriter,
     return failure();
   TensorCoreKernelBuilder builder(op, footprint, config);
   if (!builder.analyse().empty())
+    return failure();
+  // The bf16 kernels need the NVVM and LLVM dialects, dependent dialects of
+  // the pass; a context without them gets the CUDA-core kernel.
+  MLIRContext *ctx = op.getContext();
+  if (footprint.operands[0].elementType.isBF16() &&
+      (!ctx->getLoadedDialect<NVVM::NVVMDialect>() ||
+       !ctx->getLoadedDialect<LLVM::LLVMDialect>()))
     return failure();
   return builder.build(rewriter);
 }

@@ -3,7 +3,7 @@
 // The tensor-core half of --convert-rtile-to-gpu: a configured f16/bf16
 // matmul-like operation whose configuration the cost model runs on tensor
 // cores (CostModel::usesTensorCores) becomes a gpu.launch over
-// gpu.subgroup_mma_* operations.
+// gpu.subgroup_mma_* operations (f16) or nvvm.mma.sync (bf16).
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,8 +14,12 @@
 #include "HeavyMetal/Analysis/OpFootprint.h"
 #include "HeavyMetal/Dialect/RTile/IR/RTile.h"
 
-// The kernels' accumulator loops are cf branches (see TensorCore.cpp).
+// Dialects the kernels use beyond the pass's inputs: the WMMA accumulator
+// loops are cf branches (see TensorCore.cpp); the bf16 kernels call
+// nvvm.mma.sync, whose result is an LLVM struct.
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
 

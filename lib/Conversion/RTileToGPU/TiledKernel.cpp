@@ -17,9 +17,14 @@
 //     register tile's points (unrolled: private accumulators in registers,
 //     each staged value loaded once per iteration)
 //
+// TiledKernelStaging.cpp holds the set-up and the staged copies;
+// TiledKernelHooks (TiledKernel.h) let a caller compute inputs, the initial
+// output and the stores (Welder's fused groups: element-wise prologues and
+// epilogues around the tiled contraction).
+//
 //===----------------------------------------------------------------------===//
 
-#include "TiledKernel.h"
+#include "TiledKernelImpl.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -33,408 +38,9 @@
 
 using namespace mlir;
 using namespace mlir::hm;
+using namespace mlir::hm::tiled;
 
-namespace {
-
-/// Register tiles up to this many points are unrolled (their accumulators
-/// then live in registers), and with them the reduction iterations of a step
-/// while the unrolled bodies stay under kMaxUnrolledBodies.
-constexpr int64_t kMaxUnrolledThreadPoints = 256;
-constexpr int64_t kMaxUnrolledBodies = 256;
-/// A staged input whose copy takes at most this many loads per thread is
-/// copied by straight-line code (its values can then be held in registers
-/// across a step when double buffering); otherwise by a loop.
-constexpr int64_t kMaxUnrolledCopies = 8;
-/// The widest global access (ld.global.v4.f32).
-constexpr int64_t kMaxVectorBytes = 16;
-/// Offsets of buffers in dynamic shared memory are aligned to this.
-constexpr int64_t kSharedAlignment = 16;
-
-/// Whether operand `operand` is staged by this lowering: Roller stages it
-/// and every index is linear with non-negative coefficients, so that the
-/// tile's first element is at the tile's origin.
-bool isStagedHere(const OpFootprint &fp, unsigned operand) {
-  const OperandAccess &access = fp.operands[operand];
-  if (!access.staged || access.isOutput)
-    return false;
-  return llvm::all_of(access.coefficients, [](const auto &c) {
-    return c && llvm::all_of(*c, [](int64_t v) { return v >= 0; });
-  });
-}
-
-/// The shape of each staged input's workgroup buffer (padded, without the
-/// double buffer's leading 2), by footprint operand; empty if not staged.
-SmallVector<SmallVector<int64_t>> getStagedShapes(const OpFootprint &fp,
-                                                  const TileConfig &config) {
-  SmallVector<int64_t> stepTile = fp.getLoopTile(config.block, config.reduction);
-  SmallVector<SmallVector<int64_t>> shapes(fp.operands.size());
-  for (unsigned i = 0; i < fp.operands.size(); ++i) {
-    if (!isStagedHere(fp, i))
-      continue;
-    fp.getTileExtents(i, stepTile, shapes[i]);
-    shapes[i].back() += config.padding;
-  }
-  return shapes;
-}
-
-bool isDoubleBuffered(const OpFootprint &fp, const TileConfig &config) {
-  return config.doubleBuffer && !fp.reductionLoops.empty();
-}
-
-/// The constant term of result `result` of `map`.
-int64_t getConstantTerm(AffineMap map, unsigned result) {
-  MLIRContext *ctx = map.getContext();
-  SmallVector<AffineExpr> zeros(map.getNumDims(),
-                                getAffineConstantExpr(0, ctx));
-  AffineExpr e = simplifyAffineExpr(
-      map.getResult(result).replaceDims(zeros), map.getNumDims(), 0);
-  if (auto c = dyn_cast<AffineConstantExpr>(e))
-    return c.getValue();
-  return 1; // Not aligned to anything.
-}
-
-bool hasIdentityLayout(Value buffer) {
-  auto type = dyn_cast<MemRefType>(buffer.getType());
-  return type && type.getLayout().isIdentity();
-}
-
-/// A staged input's copy plan.
-struct StagedInput {
-  unsigned operand = 0;
-  /// Extents of the tile (unpadded) and of the buffer.
-  SmallVector<int64_t> extents, bufferShape;
-  /// Elements per global load.
-  int64_t width = 1;
-  /// Loads of `width` elements for the whole tile, and per thread.
-  int64_t loads = 0, loadsPerThread = 0;
-  Value buffer;
-};
-
-/// A staged load whose value is stored into workgroup memory later.
-struct PendingStore {
-  unsigned input;
-  Value valid; // Null: always.
-  SmallVector<Value> coords;
-  Value value;
-};
-
-class TiledKernel {
-public:
-  TiledKernel(linalg::LinalgOp op, const OpFootprint &footprint,
-              const TileConfig &config);
-  void build(RewriterBase &rewriter);
-
-private:
-  Value cst(OpBuilder &b, int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  }
-  /// The buffer of footprint operand `operand`.
-  Value getBuffer(unsigned operand) const {
-    return operation->getOperand(operandNumbers[operand]);
-  }
-  Value applyResult(OpBuilder &b, unsigned operand, unsigned result,
-                    ValueRange loops) {
-    AffineMap map = fp.operands[operand].indexingMap.getSubMap({result});
-    return affine::AffineApplyOp::create(b, loc, map, loops);
-  }
-  SmallVector<Value> operandIndices(OpBuilder &b, unsigned operand,
-                                    ArrayRef<Value> loops) {
-    SmallVector<Value> indices;
-    for (unsigned d = 0; d < fp.operands[operand].indexingMap.getNumResults();
-         ++d)
-      indices.push_back(applyResult(b, operand, d, loops));
-    return indices;
-  }
-  Value andOf(OpBuilder &b, Value x, Value y) {
-    if (!x)
-      return y;
-    if (!y)
-      return x;
-    return arith::AndIOp::create(b, loc, x, y);
-  }
-  /// `value < bound` for each pair that may overhang, and-ed (null if none).
-  Value inBounds(OpBuilder &b, ArrayRef<Value> values, ArrayRef<int64_t> bounds,
-                 ArrayRef<bool> mayOverhang);
-  void guarded(OpBuilder &b, Value condition,
-               function_ref<void(OpBuilder &)> body);
-  SmallVector<Value> loopValues(ArrayRef<Value> parallel,
-                                ArrayRef<Value> reduction) const;
-  /// Elements per global load for staged operand `operand`'s tile.
-  int64_t getLoadWidth(unsigned operand, ArrayRef<int64_t> extents) const;
-  /// Whether operand `operand` is accessed `vectorWidth` points at a time
-  /// along the last parallel loop with vector loads/stores.
-  bool isVectorAccess(unsigned operand) const;
-
-  /// Issues the global loads of the staged tiles of the step at `origin`
-  /// (all loops' origins). Straight-line copies come back as pending stores;
-  /// loop copies are stored directly into buffer `bufferIndex` (null: single
-  /// buffer). `enabled` (null: always) guards everything.
-  SmallVector<PendingStore> loadStagedTiles(OpBuilder &b,
-                                            ArrayRef<Value> origin,
-                                            Value bufferIndex, Value enabled);
-  void storeStagedTiles(OpBuilder &b, ArrayRef<PendingStore> pending,
-                        Value bufferIndex);
-  /// Sets the tile origins (and buffer) that the payload reads staged
-  /// inputs from.
-  void setComputeTiles(OpBuilder &b, ArrayRef<Value> origin, Value buffer);
-
-  /// The payload at one point: inputs from `inputValues` where given, else
-  /// loaded (from workgroup memory when staged); outputs' current values
-  /// from `outputValues` (null: not read).
-  SmallVector<Value> computePoint(OpBuilder &b, ArrayRef<Value> loops,
-                                  ArrayRef<Value> outputValues,
-                                  ArrayRef<Value> inputValues = {});
-  /// Runs `body` for every group of `groupWidth` points (consecutive along
-  /// the last parallel loop) of this thread's register tile whose first point
-  /// is in the iteration space, with the group's tile coordinates and first
-  /// point. The loops built are recorded for unrolling.
-  void forEachThreadPoint(
-      OpBuilder &b, int64_t groupWidth,
-      function_ref<void(OpBuilder &, ArrayRef<Value>, ArrayRef<Value>)> body);
-  void unroll(ArrayRef<scf::ForOp> threadLoops, ArrayRef<scf::ForOp> stepLoops);
-
-  linalg::LinalgOp op;
-  Operation *operation;
-  const OpFootprint &fp;
-  const TileConfig &config;
-  Location loc;
-  SmallVector<unsigned> operandNumbers;
-  SmallVector<int64_t> parallelExtents, reductionExtents, gridDims, threadDims;
-  SmallVector<bool> parallelOverhang, reductionOverhang;
-  /// Points per chunk along the last parallel loop (see the file comment).
-  int64_t vectorWidth = 1;
-  bool doubleBuffer = false;
-  SmallVector<StagedInput> staged;
-  /// Footprint operand -> index into `staged`, or -1.
-  SmallVector<int> stagedIndex;
-  Value threadId, numThreads;
-  SmallVector<Value> blockOrigin, threadOrigin;
-  /// Per staged input, the origin of the tile the payload reads, and the
-  /// buffer (double buffering).
-  SmallVector<SmallVector<Value>> computeBase;
-  Value computeBuffer;
-  SmallVector<scf::ForOp> threadLoops, stepLoops;
-};
-
-TiledKernel::TiledKernel(linalg::LinalgOp op, const OpFootprint &footprint,
-                         const TileConfig &config)
-    : op(op), operation(op.getOperation()), fp(footprint), config(config),
-      loc(op.getLoc()) {
-  // The footprint describes the shaped operands only (a scalar input such as
-  // linalg.fill's value is not in it).
-  for (OpOperand &operand : op->getOpOperands())
-    if (isa<ShapedType>(operand.get().getType()))
-      operandNumbers.push_back(operand.getOperandNumber());
-  for (auto [index, l] : llvm::enumerate(fp.parallelLoops)) {
-    int64_t extent = fp.loopExtents[l];
-    parallelExtents.push_back(extent);
-    gridDims.push_back(llvm::divideCeil(extent, config.block[index]));
-    threadDims.push_back(config.block[index] / config.thread[index]);
-    parallelOverhang.push_back(extent % config.block[index] != 0);
-  }
-  for (auto [index, l] : llvm::enumerate(fp.reductionLoops)) {
-    reductionExtents.push_back(fp.loopExtents[l]);
-    reductionOverhang.push_back(fp.loopExtents[l] % config.reduction[index] !=
-                                0);
-  }
-  if (config.vector > 1 && config.thread.back() % config.vector == 0)
-    vectorWidth = config.vector;
-  doubleBuffer = isDoubleBuffered(fp, config);
-}
-
-Value TiledKernel::inBounds(OpBuilder &b, ArrayRef<Value> values,
-                            ArrayRef<int64_t> bounds,
-                            ArrayRef<bool> mayOverhang) {
-  Value all;
-  for (auto [value, bound, overhang] :
-       llvm::zip_equal(values, bounds, mayOverhang)) {
-    if (!overhang)
-      continue;
-    all = andOf(b, all,
-                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, value,
-                                      cst(b, bound)));
-  }
-  return all;
-}
-
-void TiledKernel::guarded(OpBuilder &b, Value condition,
-                          function_ref<void(OpBuilder &)> body) {
-  if (!condition) {
-    body(b);
-    return;
-  }
-  auto ifOp = scf::IfOp::create(b, loc, condition, /*withElseRegion=*/false);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(ifOp.thenBlock());
-  body(b);
-}
-
-SmallVector<Value> TiledKernel::loopValues(ArrayRef<Value> parallel,
-                                           ArrayRef<Value> reduction) const {
-  SmallVector<Value> loops(fp.getNumLoops());
-  for (auto [l, v] : llvm::zip_equal(fp.parallelLoops, parallel))
-    loops[l] = v;
-  for (auto [l, v] : llvm::zip_equal(fp.reductionLoops, reduction))
-    loops[l] = v;
-  return loops;
-}
-
-int64_t TiledKernel::getLoadWidth(unsigned operand,
-                                  ArrayRef<int64_t> extents) const {
-  const OperandAccess &access = fp.operands[operand];
-  if (!hasIdentityLayout(getBuffer(operand)) || !access.coefficients.back())
-    return 1;
-  // The tile's first element along the innermost dimension is
-  // sum_l c_l * origin_l + c0, each origin a multiple of its loop's step.
-  SmallVector<int64_t> steps = fp.getLoopTile(config.block, config.reduction);
-  unsigned last = access.shape.size() - 1;
-  int64_t width = kMaxVectorBytes / access.elementBytes;
-  auto aligned = [&](int64_t w) {
-    if (extents.back() % w || access.shape.back() % w ||
-        getConstantTerm(access.indexingMap, last) % w)
-      return false;
-    for (auto [c, step] : llvm::zip_equal(*access.coefficients[last], steps))
-      if ((c * step) % w)
-        return false;
-    return true;
-  };
-  while (width > 1 && !aligned(width))
-    width /= 2;
-  return width;
-}
-
-bool TiledKernel::isVectorAccess(unsigned operand) const {
-  const OperandAccess &access = fp.operands[operand];
-  if (vectorWidth == 1 || stagedIndex[operand] >= 0 ||
-      !hasIdentityLayout(getBuffer(operand)))
-    return false;
-  // The innermost index is the last parallel loop itself, and the vectors
-  // are either wholly in the loop or wholly past it.
-  auto dim = dyn_cast<AffineDimExpr>(access.indexingMap.getResults().back());
-  return dim && dim.getPosition() == fp.parallelLoops.back() &&
-         access.shape.back() % vectorWidth == 0 &&
-         parallelExtents.back() % vectorWidth == 0;
-}
-
-SmallVector<PendingStore>
-TiledKernel::loadStagedTiles(OpBuilder &b, ArrayRef<Value> origin,
-                             Value bufferIndex, Value enabled) {
-  SmallVector<PendingStore> pending;
-  for (unsigned index = 0; index < staged.size(); ++index) {
-    const StagedInput &input = staged[index];
-    const OperandAccess &access = fp.operands[input.operand];
-    Value source = getBuffer(input.operand);
-    SmallVector<Value> base;
-    for (unsigned d = 0; d < input.extents.size(); ++d)
-      base.push_back(applyResult(b, input.operand, d, origin));
-    SmallVector<int64_t> basis = input.extents;
-    basis.back() /= input.width;
-    Type elementType = access.elementType;
-    Type valueType =
-        input.width > 1 ? Type(VectorType::get({input.width}, elementType))
-                        : elementType;
-    SmallVector<bool> overhang(access.shape.size(), true);
-    int64_t threads = config.getThreadsPerBlock();
-
-    // Load `l` of this thread: its tile coordinates, the global load (zero
-    // outside the operand) and whether `l` is in the tile.
-    auto emitLoad = [&](OpBuilder &b, Value l, bool mayBePastTile,
-                        Value extraGuard) {
-      PendingStore store{index, Value(), {}, Value()};
-      if (mayBePastTile)
-        store.valid = arith::CmpIOp::create(
-            b, loc, arith::CmpIPredicate::ult, l, cst(b, input.loads));
-      SmallVector<OpFoldResult> foldBasis = llvm::map_to_vector(
-          basis, [&](int64_t e) -> OpFoldResult { return b.getIndexAttr(e); });
-      auto coords = affine::AffineDelinearizeIndexOp::create(
-          b, loc, l, foldBasis, /*hasOuterBound=*/true);
-      store.coords.assign(coords.getResults().begin(),
-                          coords.getResults().end());
-      if (input.width > 1)
-        store.coords.back() = arith::MulIOp::create(b, loc, store.coords.back(),
-                                                     cst(b, input.width));
-      SmallVector<Value> global;
-      for (auto [o, c] : llvm::zip_equal(base, store.coords))
-        global.push_back(arith::AddIOp::create(b, loc, o, c));
-      Value condition = andOf(b, andOf(b, extraGuard, store.valid),
-                              inBounds(b, global, access.shape, overhang));
-      auto ifOp = scf::IfOp::create(b, loc, valueType, condition,
-                                    /*withElseRegion=*/true);
-      {
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPointToStart(ifOp.thenBlock());
-        Value v;
-        if (input.width > 1)
-          v = vector::LoadOp::create(
-              b, loc, cast<VectorType>(valueType), source, global,
-              /*nontemporal=*/false,
-              llvm::MaybeAlign(input.width * access.elementBytes));
-        else
-          v = memref::LoadOp::create(b, loc, source, global);
-        scf::YieldOp::create(b, loc, v);
-        b.setInsertionPointToStart(ifOp.elseBlock());
-        scf::YieldOp::create(b, loc,
-                             arith::ConstantOp::create(
-                                 b, loc, valueType, b.getZeroAttr(valueType))
-                                 .getResult());
-      }
-      store.value = ifOp.getResult(0);
-      return store;
-    };
-
-    if (input.loadsPerThread <= kMaxUnrolledCopies) {
-      for (int64_t i = 0; i < input.loadsPerThread; ++i) {
-        Value l = i == 0 ? threadId
-                         : arith::AddIOp::create(b, loc, threadId,
-                                                 cst(b, i * threads))
-                               .getResult();
-        bool mayBePastTile = (i + 1) * threads > input.loads;
-        pending.push_back(emitLoad(b, l, mayBePastTile, enabled));
-      }
-      continue;
-    }
-    // for (l = tid; l < loads; l += threads): load and store at once.
-    guarded(b, enabled, [&](OpBuilder &b) {
-      auto loop =
-          scf::ForOp::create(b, loc, threadId, cst(b, input.loads), numThreads);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(loop.getBody());
-      PendingStore store = emitLoad(b, loop.getInductionVar(), false, Value());
-      storeStagedTiles(b, store, bufferIndex);
-    });
-  }
-  return pending;
-}
-
-void TiledKernel::storeStagedTiles(OpBuilder &b,
-                                   ArrayRef<PendingStore> pending,
-                                   Value bufferIndex) {
-  for (const PendingStore &store : pending) {
-    const StagedInput &input = staged[store.input];
-    guarded(b, store.valid, [&](OpBuilder &b) {
-      SmallVector<Value> indices;
-      if (bufferIndex)
-        indices.push_back(bufferIndex);
-      llvm::append_range(indices, store.coords);
-      if (input.width > 1)
-        vector::StoreOp::create(b, loc, store.value, input.buffer, indices);
-      else
-        memref::StoreOp::create(b, loc, store.value, input.buffer, indices);
-    });
-  }
-}
-
-void TiledKernel::setComputeTiles(OpBuilder &b, ArrayRef<Value> origin,
-                                  Value buffer) {
-  computeBuffer = buffer;
-  computeBase.clear();
-  for (const StagedInput &input : staged) {
-    SmallVector<Value> base;
-    for (unsigned d = 0; d < input.extents.size(); ++d)
-      base.push_back(applyResult(b, input.operand, d, origin));
-    computeBase.push_back(base);
-  }
-}
+namespace mlir::hm::tiled {
 
 SmallVector<Value> TiledKernel::computePoint(OpBuilder &b,
                                              ArrayRef<Value> loops,
@@ -463,6 +69,10 @@ SmallVector<Value> TiledKernel::computePoint(OpBuilder &b,
       continue;
     }
     SmallVector<Value> indices = operandIndices(b, i, loops);
+    if (stagedIndex[i] < 0 && isComputedInput(i)) {
+      mapping.map(arg, hooks.loadInput(b, i, indices));
+      continue;
+    }
     Value from = getBuffer(i);
     if (int s = stagedIndex[i]; s >= 0) {
       for (auto [index, base] : llvm::zip_equal(indices, computeBase[s]))
@@ -640,6 +250,20 @@ void TiledKernel::build(RewriterBase &rewriter) {
                          ArrayRef<Value> values) {
     SmallVector<Value> loops = loopValues(
         point, SmallVector<Value>(numReduction, cst(nb, 0)));
+    if (hooks.storeOutput) {
+      for (auto [v, value] : llvm::enumerate(values)) {
+        SmallVector<Value> at(point);
+        if (v)
+          at.back() = arith::AddIOp::create(nb, loc, at.back(), cst(nb, v));
+        hooks.storeOutput(
+            nb,
+            operandIndices(
+                nb, i,
+                loopValues(at, SmallVector<Value>(numReduction, cst(nb, 0)))),
+            value);
+      }
+      return;
+    }
     if (values.size() > 1) {
       auto type = VectorType::get({static_cast<int64_t>(values.size())},
                                   values.front().getType());
@@ -653,6 +277,13 @@ void TiledKernel::build(RewriterBase &rewriter) {
     }
     memref::StoreOp::create(nb, loc, values.front(), getBuffer(i),
                             operandIndices(nb, i, loops));
+  };
+  // The current value of output `i` at the point of `loops`.
+  auto loadOutput = [&](OpBuilder &nb, unsigned i, ArrayRef<Value> loops) {
+    SmallVector<Value> indices = operandIndices(nb, i, loops);
+    if (hooks.initialOutput)
+      return hooks.initialOutput(nb, indices);
+    return memref::LoadOp::create(nb, loc, getBuffer(i), indices).getResult();
   };
   bool vectorOutputs =
       vectorWidth > 1 &&
@@ -695,12 +326,8 @@ void TiledKernel::build(RewriterBase &rewriter) {
             inputs[i] = vector::ExtractOp::create(nb, loc, vector, v);
         SmallVector<Value> current;
         for (unsigned i : outputs)
-          current.push_back(fp.operands[i].isRead
-                                ? memref::LoadOp::create(
-                                      nb, loc, getBuffer(i),
-                                      operandIndices(nb, i, loops))
-                                      .getResult()
-                                : Value());
+          current.push_back(fp.operands[i].isRead ? loadOutput(nb, i, loops)
+                                                  : Value());
         for (auto [k, value] :
              llvm::enumerate(computePoint(nb, loops, current, inputs)))
           results[k].push_back(value);
@@ -719,8 +346,7 @@ void TiledKernel::build(RewriterBase &rewriter) {
     SmallVector<Value> loops =
         loopValues(point, SmallVector<Value>(numReduction, cst(nb, 0)));
     for (auto [i, acc] : llvm::zip_equal(outputs, accumulators)) {
-      Value v = memref::LoadOp::create(nb, loc, getBuffer(i),
-                                       operandIndices(nb, i, loops));
+      Value v = loadOutput(nb, i, loops);
       memref::StoreOp::create(nb, loc, v, acc, tile);
     }
   });
@@ -853,22 +479,8 @@ void TiledKernel::unroll(ArrayRef<scf::ForOp> threadLoops,
       (void)loopUnrollFull(loop);
 }
 
-} // namespace
+} // namespace mlir::hm::tiled
 
-int64_t mlir::hm::getTiledKernelSharedMemory(const OpFootprint &fp,
-                                             const TileConfig &config) {
-  int64_t bytes = 0;
-  for (auto [i, shape] : llvm::enumerate(getStagedShapes(fp, config))) {
-    if (shape.empty())
-      continue;
-    int64_t elements = isDoubleBuffered(fp, config) ? 2 : 1;
-    for (int64_t e : shape)
-      elements *= e;
-    bytes += llvm::alignTo(elements * fp.operands[i].elementBytes,
-                           kSharedAlignment);
-  }
-  return bytes;
-}
 
 std::string mlir::hm::verifyTiledKernelConfig(const OpFootprint &fp,
                                               const TileConfig &config,
@@ -915,6 +527,14 @@ std::string mlir::hm::verifyTiledKernelConfig(const OpFootprint &fp,
 void mlir::hm::buildTiledKernel(RewriterBase &rewriter, linalg::LinalgOp op,
                                 const OpFootprint &footprint,
                                 const TileConfig &config) {
-  TiledKernel(op, footprint, config).build(rewriter);
+  TiledKernelHooks none;
+  TiledKernel(op, footprint, config, none).build(rewriter);
   rewriter.eraseOp(op);
+}
+
+void mlir::hm::buildTiledKernel(RewriterBase &rewriter, linalg::LinalgOp op,
+                                const OpFootprint &footprint,
+                                const TileConfig &config,
+                                const TiledKernelHooks &hooks) {
+  TiledKernel(op, footprint, config, hooks).build(rewriter);
 }

@@ -17,6 +17,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <functional>
+
 namespace mlir::hm {
 
 /// Shared memory a block may use without opting into dynamic shared memory.
@@ -37,6 +39,28 @@ int64_t getTiledKernelSharedMemory(const OpFootprint &footprint,
 /// tiled CUDA-core kernel.
 void buildTiledKernel(RewriterBase &rewriter, linalg::LinalgOp op,
                       const OpFootprint &footprint, const TileConfig &config);
+
+/// Where a caller fuses work into the tiled kernel of an operation with one
+/// output (Welder's groups, TileGraphToGPU.cpp): operand values computed
+/// instead of loaded, and what happens to the results. Indices are the
+/// operand's (footprint numbering, as in OpFootprint::operands).
+struct TiledKernelHooks {
+  /// Inputs whose values come from `loadInput` (staged element by element).
+  SmallVector<unsigned> computedInputs;
+  std::function<Value(OpBuilder &, unsigned operand, ArrayRef<Value> indices)>
+      loadInput;
+  /// The output's initial value at `indices` (null: loaded from its buffer).
+  std::function<Value(OpBuilder &, ArrayRef<Value> indices)> initialOutput;
+  /// Stores the output's final value at `indices` (null: into its buffer).
+  std::function<void(OpBuilder &, ArrayRef<Value> indices, Value value)>
+      storeOutput;
+};
+
+/// Builds the tiled kernel of `op` before it, with `hooks`; `op` is left in
+/// place for the caller to erase.
+void buildTiledKernel(RewriterBase &rewriter, linalg::LinalgOp op,
+                      const OpFootprint &footprint, const TileConfig &config,
+                      const TiledKernelHooks &hooks);
 
 } // namespace mlir::hm
 

@@ -8,9 +8,11 @@
 
 #include "HeavyMetal/Conversion/Passes.h"
 #include "HeavyMetal/Dialect/RTile/IR/RTile.h"
+#include "GroupLowering.h"
 #include "TileGraphTags.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/SetVector.h"
@@ -27,46 +29,10 @@ using namespace mlir::hm;
 
 #define DEBUG_TYPE "convert-tilegraph-to-gpu"
 
-namespace {
+using namespace mlir::hm::welder_lowering;
 
-/// Where an operand of a member comes from.
-struct OperandSource {
-  /// The producing member, or -1 for a global buffer or a scalar.
-  int producer = -1;
-  /// The member's loops to the producer's result coordinates (producer), or
-  /// to the operand's coordinates (global).
-  AffineMap map;
-};
-
-/// One operation of a group, in program order.
-struct Member {
-  linalg::LinalgOp op;
-  bool isFill = false;
-  bool shared = false;
-  SmallVector<OperandSource> sources;
-  SmallVector<int64_t> shape;
-  /// The part of the result the block needs: origin as expressions of the
-  /// block's output tile origin, static extents.
-  bool hasBox = false;
-  SmallVector<AffineExpr> lower;
-  SmallVector<int64_t> sizes;
-  // Filled while emitting.
-  SmallVector<Value> lowerValues;
-  Value buffer;
-  bool available = false;
-};
-
-struct Group {
-  int64_t id = 0;
-  std::string name;
-  SmallVector<int64_t> tile;
-  std::vector<Member> members;
-  int root = -1;
-};
-
-/// `value` traced back through memref reshapes that only add or drop unit
-/// dimensions: the buffer at the start and `value`'s coordinates to it.
-std::pair<Value, AffineMap> traceToRootBuffer(Value value) {
+std::pair<Value, AffineMap>
+mlir::hm::welder_lowering::traceToRootBuffer(Value value) {
   MLIRContext *ctx = value.getContext();
   auto rank = cast<MemRefType>(value.getType()).getRank();
   AffineMap map = AffineMap::getMultiDimIdentityMap(rank, ctx);
@@ -115,6 +81,8 @@ std::pair<Value, AffineMap> traceToRootBuffer(Value value) {
   }
   return {value, map};
 }
+
+namespace {
 
 /// `expr` as sum(coeffs[i] * d_i) + constant; fails for anything else.
 LogicalResult getLinearForm(AffineExpr expr, SmallVectorImpl<int64_t> &coeffs,
@@ -236,10 +204,22 @@ LogicalResult analyzeGroup(Group &group, std::string &whyNot) {
       }
       member.sources.push_back(source);
     }
+    AffineMap outMap = op.getMatchingIndexingMap(init);
+    for (unsigned r = 0; r < outMap.getNumResults(); ++r)
+      member.resultLoops.push_back(outMap.getDimPosition(r));
     auto [root, toRoot] = traceToRootBuffer(init->get());
     if (root != init->get() && (int)i != group.root) {
-      whyNot = "an intermediate is written through a view";
-      return failure();
+      // Written through unit reshapes (a convolution accumulating into the
+      // broadcast bias through an expand_shape): the member's result is the
+      // buffer; each of its dimensions a dimension of the view or unit.
+      member.shape =
+          llvm::to_vector(cast<MemRefType>(root.getType()).getShape());
+      member.resultLoops.clear();
+      for (AffineExpr expr : toRoot.getResults()) {
+        auto dim = dyn_cast<AffineDimExpr>(expr);
+        member.resultLoops.push_back(
+            dim ? (int)outMap.getDimPosition(dim.getPosition()) : -1);
+      }
     }
     writers[root] = i;
   }
@@ -358,14 +338,14 @@ LogicalResult analyzeGroup(Group &group, std::string &whyNot) {
     if (!member.hasBox || member.isFill)
       continue;
     SmallVector<int64_t> ranges = member.op.getStaticLoopRanges();
-    AffineMap outMap =
-        member.op.getMatchingIndexingMap(member.op.getDpsInitOperand(0));
     SmallVector<AffineExpr> loopLower(ranges.size(),
                                       getAffineConstantExpr(0, ctx));
     SmallVector<int64_t> loopSize(ranges);
-    for (unsigned r = 0; r < outMap.getNumResults(); ++r) {
-      loopLower[outMap.getDimPosition(r)] = member.lower[r];
-      loopSize[outMap.getDimPosition(r)] = member.sizes[r];
+    for (auto [r, loop] : llvm::enumerate(member.resultLoops)) {
+      if (loop < 0)
+        continue;
+      loopLower[loop] = member.lower[r];
+      loopSize[loop] = member.sizes[r];
     }
     for (OperandSource &source : member.sources) {
       if (source.producer < 0)
@@ -396,52 +376,35 @@ LogicalResult analyzeGroup(Group &group, std::string &whyNot) {
         producer.sizes = sizes;
         continue;
       }
-      if (producer.lower != lower) {
-        whyNot = "an intermediate is read at different tile origins";
-        return failure();
+      // Consumers reading different parts (a row reduction reading whole
+      // rows, an element-wise consumer the block's columns): the producer
+      // covers their union, per dimension — the hull when the origins are a
+      // constant apart, else the whole extent.
+      for (unsigned r = 0; r < lower.size(); ++r) {
+        AffineExpr diff =
+            simplifyAffineExpr(lower[r] - producer.lower[r], rank, 0);
+        auto c = dyn_cast<AffineConstantExpr>(diff);
+        if (!c) {
+          producer.lower[r] = getAffineConstantExpr(0, ctx);
+          producer.sizes[r] = producer.shape[r];
+          continue;
+        }
+        int64_t offset = c.getValue();
+        if (offset < 0)
+          producer.lower[r] = lower[r];
+        int64_t size = offset >= 0
+                           ? std::max(producer.sizes[r], offset + sizes[r])
+                           : std::max(sizes[r], producer.sizes[r] - offset);
+        producer.sizes[r] = std::min(size, producer.shape[r]);
       }
-      for (auto [mine, theirs] : llvm::zip_equal(producer.sizes, sizes))
-        mine = std::max(mine, theirs);
     }
   }
   return success();
 }
 
-/// Emits the gpu.launch of one analyzed group.
-class GroupEmitter {
-public:
-  GroupEmitter(OpBuilder &b, Group &group) : b(b), group(group) {}
+} // namespace
 
-  /// Creates the launch before the group's output operation.
-  void emit(int64_t blockSize, int64_t sharedBytes,
-            ArrayRef<int64_t> sharedOffsets);
-
-private:
-  Value cst(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  /// Applies `map` (one result per returned value) to the loop ivs.
-  SmallVector<Value> applyMap(AffineMap map, ArrayRef<Value> ivs);
-  /// The value of member `index`'s result at `coords`.
-  Value valueAt(int index, ArrayRef<Value> coords);
-  /// Computes member `index` at result coordinates `coords`.
-  Value computeAt(int index, ArrayRef<Value> coords);
-  Value operandValue(int index, unsigned operand, ArrayRef<Value> ivs);
-  /// A loop over the points of `sizes` strided over the block's threads,
-  /// calling `body` with the local and global coordinates of in-bounds
-  /// points.
-  void emitTileLoop(ArrayRef<int64_t> sizes, ArrayRef<Value> origin,
-                    ArrayRef<int64_t> shape,
-                    function_ref<void(ArrayRef<Value>, ArrayRef<Value>)> body);
-
-  OpBuilder &b;
-  Group &group;
-  Location loc = group.members[group.root].op.getLoc();
-  Value threadId, numThreads, zero;
-  SmallVector<Value> blockOrigin;
-  /// Values computed per block of IR, so that a value several consumers
-  /// read at the same point is computed once there.
-  DenseMap<Block *, SmallVector<std::tuple<int, SmallVector<Value>, Value>>>
-      computed;
-};
+namespace mlir::hm::welder_lowering {
 
 SmallVector<Value> GroupEmitter::applyMap(AffineMap map, ArrayRef<Value> ivs) {
   SmallVector<Value> operands;
@@ -464,6 +427,8 @@ SmallVector<Value> GroupEmitter::applyMap(AffineMap map, ArrayRef<Value> ivs) {
 }
 
 Value GroupEmitter::valueAt(int index, ArrayRef<Value> coords) {
+  if (index == anchor)
+    return anchorValue;
   Member &member = group.members[index];
   if (member.isFill)
     return member.op.getDpsInputs()[0];
@@ -502,8 +467,13 @@ Value GroupEmitter::computeAt(int index, ArrayRef<Value> coords) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
   SmallVector<Value> ivs(ranges.size());
+  for (auto [r, loop] : llvm::enumerate(member.resultLoops))
+    if (loop >= 0)
+      ivs[loop] = coords[r];
+  // Unit dimensions of a view the result is written through.
   for (unsigned r = 0; r < outMap.getNumResults(); ++r)
-    ivs[outMap.getDimPosition(r)] = coords[r];
+    if (!ivs[outMap.getDimPosition(r)])
+      ivs[outMap.getDimPosition(r)] = zero;
   SmallVector<unsigned> loops;
   for (unsigned d = 0; d < ranges.size(); ++d)
     if (!ivs[d])
@@ -684,6 +654,10 @@ void GroupEmitter::emit(int64_t threads, int64_t sharedBytes,
                });
 }
 
+} // namespace mlir::hm::welder_lowering
+
+namespace {
+
 void stripTags(Operation *op) {
   op->removeAttr(kMemberTag);
   op->removeAttr(kRootTag);
@@ -692,6 +666,13 @@ void stripTags(Operation *op) {
 struct ConvertTileGraphToGPU final
     : hm::impl::ConvertTileGraphToGPUBase<ConvertTileGraphToGPU> {
   using Base::Base;
+
+  void getDependentDialects(DialectRegistry &registry) const override {
+    Base::getDependentDialects(registry);
+    // The tiled kernel of a group's contraction (TiledAnchor.cpp) loads and
+    // stores vectors.
+    registry.insert<vector::VectorDialect>();
+  }
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -718,49 +699,63 @@ struct ConvertTileGraphToGPU final
                                << "' left unfused: " << whyNot;
         continue;
       }
-      // Workgroup memory: one buffer per shared-level member, 16-aligned.
-      int64_t sharedBytes = 0, maxPoints = 1, sharedMembers = 0;
-      SmallVector<int64_t> offsets;
-      for (auto [i, member] : llvm::enumerate(group.members)) {
-        if (!member.hasBox || member.isFill)
+      // Through Roller's tiled kernel of its contraction where the group's
+      // tile is the contraction's block tile; else point by point.
+      std::string tiledWhyNot, tiledSummary;
+      if (succeeded(lowerThroughTiledAnchor(group, archAttr, tiledWhyNot,
+                                            tiledSummary))) {
+        if (remarks)
+          anchor->emitRemark() << "group '" << group.name
+                               << "' lowered to one gpu.launch: "
+                               << tiledSummary;
+      } else {
+        // Workgroup memory: one buffer per shared-level member, 16-aligned.
+        int64_t sharedBytes = 0, maxPoints = 1, sharedMembers = 0;
+        SmallVector<int64_t> offsets;
+        for (auto [i, member] : llvm::enumerate(group.members)) {
+          if (!member.hasBox || member.isFill)
+            continue;
+          int64_t points = 1;
+          for (int64_t size : member.sizes)
+            points *= size;
+          if ((int)i != group.root && !member.shared)
+            continue;
+          maxPoints = std::max(maxPoints, points);
+          if ((int)i == group.root)
+            continue;
+          int64_t bits = cast<MemRefType>(
+                             member.op.getDpsInitOperand(0)->get().getType())
+                             .getElementTypeBitWidth();
+          offsets.push_back(sharedBytes);
+          sharedBytes += llvm::alignTo(points * llvm::divideCeil(bits, 8), 16);
+          ++sharedMembers;
+        }
+        if (sharedBytes > archAttr.getSmemPerBlock()) {
+          anchor->emitWarning()
+              << "group '" << group.name << "' needs " << sharedBytes
+              << " bytes of shared memory per block, over the "
+              << archAttr.getSmemPerBlock() << " of " << arch
+              << "; left unfused";
           continue;
-        int64_t points = 1;
-        for (int64_t size : member.sizes)
-          points *= size;
-        if ((int)i != group.root && !member.shared)
-          continue;
-        maxPoints = std::max(maxPoints, points);
-        if ((int)i == group.root)
-          continue;
-        int64_t bits = cast<MemRefType>(
-                           member.op.getDpsInitOperand(0)->get().getType())
-                           .getElementTypeBitWidth();
-        offsets.push_back(sharedBytes);
-        sharedBytes += llvm::alignTo(points * llvm::divideCeil(bits, 8), 16);
-        ++sharedMembers;
-      }
-      if (sharedBytes > archAttr.getSmemPerBlock()) {
-        anchor->emitWarning()
-            << "group '" << group.name << "' needs " << sharedBytes
-            << " bytes of shared memory per block, over the "
-            << archAttr.getSmemPerBlock() << " of " << arch
-            << "; left unfused";
-        continue;
-      }
-      int64_t threads =
-          std::min<int64_t>(blockSize, llvm::alignTo(maxPoints, 32));
-      GroupEmitter(b, group).emit(threads, sharedBytes, offsets);
-      if (remarks) {
-        int64_t blocks = 1;
-        Member &root = group.members[group.root];
-        for (auto [extent, size] : llvm::zip_equal(root.shape, root.sizes))
-          blocks *= llvm::divideCeil(extent, size);
-        anchor->emitRemark()
-            << "group '" << group.name << "' lowered to one gpu.launch: "
-            << group.members.size() << " operations, " << blocks
-            << " blocks of " << threads << " threads, " << sharedMembers
-            << " intermediates in " << sharedBytes
-            << " bytes of shared memory";
+        }
+        int64_t threads =
+            std::min<int64_t>(blockSize, llvm::alignTo(maxPoints, 32));
+        GroupEmitter(b, group).emit(threads, sharedBytes, offsets);
+        if (remarks) {
+          int64_t blocks = 1;
+          Member &root = group.members[group.root];
+          for (auto [extent, size] : llvm::zip_equal(root.shape, root.sizes))
+            blocks *= llvm::divideCeil(extent, size);
+          InFlightDiagnostic remark = anchor->emitRemark();
+          remark
+              << "group '" << group.name << "' lowered to one gpu.launch: "
+              << group.members.size() << " operations, " << blocks
+              << " blocks of " << threads << " threads, " << sharedMembers
+              << " intermediates in " << sharedBytes
+              << " bytes of shared memory";
+          if (!tiledWhyNot.empty())
+            remark << "; per point: " << tiledWhyNot;
+        }
       }
       // The members and the intermediates nobody else reads go.
       llvm::SetVector<Value> buffers;

@@ -5,19 +5,6 @@
 // where the cost model runs the configuration on tensor cores and the
 // operation fits gpu.subgroup_mma_*.
 
-// bf16: gpu.subgroup_mma_* has no bf16 fragments (upstream's GPU dialect and
-// its NVVM lowering take f16, f32, f64 and 8-bit integers only).
-// CHECK-LABEL: func.func @negative_bf16
-// CHECK:         gpu.launch
-// CHECK-SAME:      private(
-func.func @negative_bf16(%a: memref<64x64xbf16>, %b: memref<64x64xbf16>, %c: memref<64x64xf32>) attributes {rtile.arch = #rtile.arch<"sm_90">} {
-  linalg.matmul {rtile.config = #rtile.config<block = [64, 64], warp = [32, 32], thread = [8, 4], reduction = [32]>}
-    ins(%a, %b : memref<64x64xbf16>, memref<64x64xbf16>) outs(%c : memref<64x64xf32>)
-  return
-}
-
-// -----
-
 // The warp tile is 16-aligned but the reduction step (8) is not.
 // CHECK-LABEL: func.func @negative_reduction_step
 // CHECK:         gpu.launch

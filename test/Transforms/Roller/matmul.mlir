@@ -24,11 +24,15 @@ func.func @matmul_f32_4096(%a: tensor<4096x4096xf32>, %b: tensor<4096x4096xf32>,
 // tile's M and N extents are multiples of 16; 8 halves = 16 bytes per vector,
 // and the padding is 8 halves (WMMA's 16-byte-aligned rows). Accumulators are
 // f32 on tensor cores (4 bytes each in the register estimate although the
-// output is f16), which keeps thread tiles at 64 points or fewer.
+// output is f16). The compiled-register bound counts fragments on tensor
+// cores (a 64x64 warp tile: 16 accumulator fragments, 128 + 32 + 48 = 208 of
+// the 255 a 256-thread block gets): all three take the 128x256 block of 256
+// threads (with the CUDA-core formula they took 128x128 blocks with 32x32 or
+// 32x64 warp tiles); V100 without double buffering.
 // CHECK-LABEL: func.func @matmul_f16_4096
-// V100:  linalg.matmul {rtile.config = #rtile.config<block = [128, 128], warp = [32, 32], thread = [4, 8], reduction = [64], padding = 8, vector = 8, double_buffer>
-// A100:  linalg.matmul {rtile.config = #rtile.config<block = [128, 128], warp = [32, 64], thread = [8, 8], reduction = [64], padding = 8, vector = 8, double_buffer>
-// H100:  linalg.matmul {rtile.config = #rtile.config<block = [128, 128], warp = [32, 64], thread = [8, 8], reduction = [64], padding = 8, vector = 8, double_buffer>
+// V100:  linalg.matmul {rtile.config = #rtile.config<block = [128, 256], warp = [64, 64], thread = [8, 16], reduction = [64], padding = 8, vector = 8>
+// A100:  linalg.matmul {rtile.config = #rtile.config<block = [128, 256], warp = [64, 64], thread = [8, 16], reduction = [64], padding = 8, vector = 8, double_buffer>
+// H100:  linalg.matmul {rtile.config = #rtile.config<block = [128, 256], warp = [64, 64], thread = [8, 16], reduction = [64], padding = 8, vector = 8, double_buffer>
 func.func @matmul_f16_4096(%a: tensor<4096x4096xf16>, %b: tensor<4096x4096xf16>, %c: tensor<4096x4096xf16>) -> tensor<4096x4096xf16> {
   %r = linalg.matmul ins(%a, %b : tensor<4096x4096xf16>, tensor<4096x4096xf16>) outs(%c : tensor<4096x4096xf16>) -> tensor<4096x4096xf16>
   return %r : tensor<4096x4096xf16>
@@ -36,13 +40,14 @@ func.func @matmul_f16_4096(%a: tensor<4096x4096xf16>, %b: tensor<4096x4096xf16>,
 
 // -----
 
-// bf16 with an f32 accumulator: sm_70 has no bf16 tensor cores, so the K step
-// is the transaction width in bf16 elements (16) on every arch: bf16 stays on
-// CUDA cores (gpu.subgroup_mma_* has no bf16 fragments).
+// bf16 with an f32 accumulator: sm_70 has no bf16 tensor cores, so its K step
+// is the transaction width in bf16 elements (16) on CUDA cores; sm_80 and
+// sm_90 run bf16 on tensor cores (nvvm.mma.sync, docs/TensorCores.md): a K
+// step of 64 and rows padded by 8 elements, as for f16.
 // CHECK-LABEL: func.func @matmul_bf16_f32_acc
 // V100:  reduction = [16]
-// A100:  reduction = [16]
-// H100:  reduction = [16]
+// A100:  reduction = [64], padding = 8
+// H100:  reduction = [64], padding = 8
 func.func @matmul_bf16_f32_acc(%a: tensor<1024x1024xbf16>, %b: tensor<1024x1024xbf16>, %c: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> {
   %r = linalg.matmul ins(%a, %b : tensor<1024x1024xbf16>, tensor<1024x1024xbf16>) outs(%c : tensor<1024x1024xf32>) -> tensor<1024x1024xf32>
   return %r : tensor<1024x1024xf32>
