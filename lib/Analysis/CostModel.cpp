@@ -215,6 +215,27 @@ int64_t CostModel::getSmemBytesPerBlock(const OpFootprint &op,
   return config.doubleBuffer ? 2 * bytes : bytes;
 }
 
+/// Registers holding a thread's input values for one reduction iteration
+/// (all of its inputs for an operation without reduction): packed four
+/// bytes a register, or one register per value (`onePerValue`, what the
+/// CUDA-core lowering compiles to for 16-bit types).
+static int64_t getInputRegisters(const OpFootprint &op,
+                                 ArrayRef<int64_t> thread, bool onePerValue) {
+  SmallVector<int64_t> reductionOnes(op.reductionLoops.size(), 1);
+  SmallVector<int64_t> registerTile = op.getLoopTile(thread, reductionOnes);
+  int64_t registers = 0;
+  for (unsigned i = 0; i < op.operands.size(); ++i) {
+    const OperandAccess &access = op.operands[i];
+    if (access.isOutput || !access.isRead)
+      continue;
+    int64_t elements = op.getTileElements(i, registerTile);
+    registers += onePerValue
+                     ? elements * llvm::divideCeil(access.elementBytes, 4)
+                     : llvm::divideCeil(elements * access.elementBytes, 4);
+  }
+  return registers;
+}
+
 int64_t CostModel::getRegistersPerThread(const OpFootprint &op,
                                          const TileConfig &config) const {
   int64_t threadPoints = 1;
@@ -233,16 +254,7 @@ int64_t CostModel::getRegistersPerThread(const OpFootprint &op,
   int64_t registers = llvm::divideCeil(threadPoints * outputBytes, 4);
   // Input values held per reduction iteration (all of the thread's inputs
   // for an operation without reduction).
-  SmallVector<int64_t> reductionOnes(op.reductionLoops.size(), 1);
-  SmallVector<int64_t> registerTile =
-      op.getLoopTile(config.thread, reductionOnes);
-  for (unsigned i = 0; i < op.operands.size(); ++i) {
-    const OperandAccess &access = op.operands[i];
-    if (access.isOutput || !access.isRead)
-      continue;
-    registers += llvm::divideCeil(
-        op.getTileElements(i, registerTile) * access.elementBytes, 4);
-  }
+  registers += getInputRegisters(op, config.thread, /*onePerValue=*/false);
   registers += kOverheadRegisters;
   return llvm::alignTo(registers, kRegisterGranularity);
 }
@@ -279,17 +291,8 @@ int64_t CostModel::getCompiledRegistersPerThread(
   int64_t threadPoints = 1;
   for (int64_t t : config.thread)
     threadPoints *= t;
-  int64_t registers = threadPoints;
-  SmallVector<int64_t> reductionOnes(op.reductionLoops.size(), 1);
-  SmallVector<int64_t> registerTile =
-      op.getLoopTile(config.thread, reductionOnes);
-  for (unsigned i = 0; i < op.operands.size(); ++i) {
-    const OperandAccess &access = op.operands[i];
-    if (access.isOutput || !access.isRead)
-      continue;
-    registers += op.getTileElements(i, registerTile) *
-                 llvm::divideCeil(access.elementBytes, 4);
-  }
+  int64_t registers =
+      threadPoints + getInputRegisters(op, config.thread, /*onePerValue=*/true);
   // The allocation granularity of getRegistersPerThread, as calibrated.
   registers = llvm::alignTo(registers + kOverheadRegisters,
                             kRegisterGranularity) -
