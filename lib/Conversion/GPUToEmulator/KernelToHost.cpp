@@ -17,6 +17,7 @@
 
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/SymbolTable.h"
@@ -55,7 +56,7 @@ bool isSupportedKernelOp(Operation *op) {
 bool isMatrixOp(Operation *op) {
   return isa<gpu::SubgroupMmaLoadMatrixOp, gpu::SubgroupMmaStoreMatrixOp,
              gpu::SubgroupMmaComputeOp, gpu::SubgroupMmaConstantMatrixOp,
-             gpu::SubgroupMmaElementwiseOp>(op);
+             gpu::SubgroupMmaElementwiseOp, NVVM::MmaOp>(op);
 }
 
 /// Whether `type` can be a warp-operation operand (passed as 64 bits).
