@@ -170,8 +170,9 @@ mlir::hm::getIterationTileForResultTile(linalg::LinalgOp op,
 /// The source-side expressions of a reshape between `collapsedShape` and
 /// `expandedShape` with `groups` (one per collapsed dimension), given the
 /// expressions on one side. `toCollapsed`: the expressions index the expanded
-/// side and are mapped to the collapsed one; otherwise the reverse. Fails
-/// when a group has more than one non-unit dimension.
+/// side and are mapped to the collapsed one (always linear: row-major within
+/// each group); otherwise the reverse, which fails when a group has more
+/// than one non-unit dimension (it would need floordiv/mod).
 static std::optional<SmallVector<AffineExpr>>
 mapThroughUnitReshape(ArrayRef<ReassociationIndices> groups,
                       ArrayRef<int64_t> expandedShape,
@@ -188,6 +189,17 @@ mapThroughUnitReshape(ArrayRef<ReassociationIndices> groups,
       if (expandedShape[e] != 1)
         nonUnit.push_back(e);
     }
+    if (toCollapsed) {
+      // Row-major within the group: a linear expression whatever the
+      // number of non-unit dimensions (an expand_shape's source index).
+      AffineExpr index = zero;
+      for (int64_t e : nonUnit)
+        index = index * expandedShape[e] + exprs[e];
+      out[c] = index;
+      continue;
+    }
+    // The expanded index of a collapsed one needs floordiv/mod unless at
+    // most one dimension of the group is not a unit.
     if (nonUnit.size() > 1)
       return std::nullopt;
     if (toCollapsed)

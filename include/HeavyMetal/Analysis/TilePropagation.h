@@ -57,9 +57,11 @@ FailureOr<TileBox> getIterationTileForResultTile(linalg::LinalgOp op,
                                                  const TileBox &resultTile,
                                                  std::string &whyNot);
 
-/// A value traced back through reshapes that only add or drop unit
-/// dimensions (what ONNX importers write for keepdims), with an indexing map
-/// composed to index the value at the start of the chain.
+/// A value traced back through reshapes whose inverse is linear: those that
+/// only add or drop unit dimensions (what ONNX importers write for
+/// keepdims) and any static expand_shape (row-major within each group, e.g.
+/// a batch folded into a matmul's rows and expanded back), with an indexing
+/// map composed to index the value at the start of the chain.
 struct TracedAccess {
   /// The value at the start of the chain (the operand itself without
   /// reshapes).
@@ -71,8 +73,8 @@ struct TracedAccess {
 };
 
 /// Traces `value`, read by the loops through `map`, back through
-/// tensor.expand_shape / tensor.collapse_shape that only insert or remove
-/// unit dimensions.
+/// tensor.expand_shape (any static one) and tensor.collapse_shape that only
+/// inserts or removes unit dimensions. (The name predates expand_shape.)
 TracedAccess traceThroughUnitReshapes(Value value, AffineMap map);
 
 /// The users of `value` after looking through unit-dimension reshapes: the

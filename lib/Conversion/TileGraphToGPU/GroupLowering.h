@@ -61,8 +61,9 @@ struct Group {
   int root = -1;
 };
 
-/// `value` traced back through memref reshapes that only add or drop unit
-/// dimensions: the buffer at the start and `value`'s coordinates to it.
+/// `value` traced back through memref reshapes with a linear inverse (any
+/// expand_shape; collapse_shapes that only drop unit dimensions): the buffer
+/// at the start and `value`'s coordinates to it.
 std::pair<Value, AffineMap> traceToRootBuffer(Value value);
 
 /// Emits the gpu.launch of one analyzed group.

@@ -42,15 +42,12 @@ mlir::hm::welder_lowering::traceToRootBuffer(Value value) {
     bool unitOnly = true;
     if (auto expand = dyn_cast<memref::ExpandShapeOp>(def)) {
       ArrayRef<int64_t> shape = expand.getResultType().getShape();
+      // The source index is row-major within each group: linear.
       for (ReassociationIndices group : expand.getReassociationIndices()) {
         AffineExpr expr = getAffineConstantExpr(0, ctx);
-        int nonUnit = 0;
         for (int64_t d : group)
-          if (shape[d] != 1) {
-            expr = getAffineDimExpr(d, ctx);
-            ++nonUnit;
-          }
-        unitOnly &= nonUnit <= 1;
+          if (shape[d] != 1)
+            expr = expr * shape[d] + getAffineDimExpr(d, ctx);
         exprs.push_back(expr);
       }
       source = expand.getSrc();

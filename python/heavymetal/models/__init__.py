@@ -172,8 +172,10 @@ def _bert_reduced_inputs(batch, gen):
 def _vit_reduced():
     from torchvision.models.vision_transformer import VisionTransformer
     # vit_s32 reduced: 2 layers (of 12), image 64 (4 patches + class token).
-    return VisionTransformer(image_size=64, patch_size=32, num_layers=2,
-                             num_heads=6, hidden_dim=384, mlp_dim=1536)
+    from heavymetal.models.vision import with_random_head
+    return with_random_head(
+        VisionTransformer(image_size=64, patch_size=32, num_layers=2,
+                          num_heads=6, hidden_dim=384, mlp_dim=1536))
 
 
 def _conformer_reduced():

@@ -37,8 +37,19 @@ def mobilenet_v2() -> nn.Module:
 # with those hyper-parameters (torchvision ships only B/L/H).
 def vit_s32() -> nn.Module:
     from torchvision.models.vision_transformer import VisionTransformer
-    return VisionTransformer(image_size=224, patch_size=32, num_layers=12,
-                             num_heads=6, hidden_dim=384, mlp_dim=1536)
+    return with_random_head(
+        VisionTransformer(image_size=224, patch_size=32, num_layers=12,
+                          num_heads=6, hidden_dim=384, mlp_dim=1536))
+
+
+def with_random_head(vit: nn.Module) -> nn.Module:
+    """torchvision's VisionTransformer zero-initialises its classifier
+    (heads.head): untrained, every output is 0 whatever the rest computes,
+    and a correctness check of the model could not fail. Give it
+    nn.Linear's default initialisation (seeded like the rest of the
+    model)."""
+    vit.heads.head.reset_parameters()
+    return vit
 
 
 # Welder § 6: "Swin-T 224"; torchvision.models.swin_t (Liu et al. 2021,
