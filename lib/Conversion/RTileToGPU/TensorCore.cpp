@@ -134,6 +134,24 @@ private:
                                                   basis(b, sizes),
                                                   /*disjoint=*/true);
   }
+  /// The block-relative coordinate along parallel loop position `p` of the
+  /// point `inWarp` of the warp at `warpCoord`.
+  Value getInBlock(OpBuilder &b, unsigned p, Value warpCoord, Value inWarp) {
+    return arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, warpCoord, cst(b, config.warp[p])),
+        inWarp);
+  }
+  /// The offsets inside the warp tile, per batch loop, of the warp's
+  /// `point`-th batch point (row-major over the warp's batch extents).
+  SmallVector<int64_t> getBatchPointInWarp(int64_t point) const {
+    SmallVector<int64_t> extents = extentsOf(batchGroup, config.warp);
+    SmallVector<int64_t> offsets(extents.size());
+    for (int64_t g = extents.size() - 1; g >= 0; --g) {
+      offsets[g] = point % extents[g];
+      point /= extents[g];
+    }
+    return offsets;
+  }
   /// Per-loop extents of `group` (indices into the parallel loops) in `of`.
   SmallVector<int64_t> extentsOf(ArrayRef<unsigned> group,
                                  ArrayRef<int64_t> of) const {
@@ -318,11 +336,8 @@ void TensorCoreKernelBuilder::stageTile(OpBuilder &b, unsigned operand,
   }
   for (auto [i, p] : llvm::enumerate(spatialGroup)) {
     unsigned l = fp.parallelLoops[p];
-    Value offset = arith::AddIOp::create(
-        b, loc,
-        arith::MulIOp::create(b, loc, warpCoords[i], cst(b, config.warp[p])),
-        inWarp[i]);
-    loops[l] = arith::AddIOp::create(b, loc, blockOrigin[p], offset);
+    loops[l] = arith::AddIOp::create(
+        b, loc, blockOrigin[p], getInBlock(b, p, warpCoords[i], inWarp[i]));
     checked.emplace_back(l, loops[l]);
   }
   for (auto [i, l] : llvm::enumerate(fp.reductionLoops)) {
@@ -376,25 +391,17 @@ void TensorCoreKernelBuilder::storeOutputElement(
   auto place = [&](ArrayRef<unsigned> group, ValueRange inWarp) {
     for (auto [g, p] : llvm::enumerate(group)) {
       unsigned l = fp.parallelLoops[p];
-      Value offset = arith::AddIOp::create(
-          b, loc,
-          arith::MulIOp::create(b, loc, warpCoords[p], cst(b, config.warp[p])),
-          inWarp[g]);
-      loops[l] = arith::AddIOp::create(b, loc, blockOrigin[p], offset);
+      loops[l] = arith::AddIOp::create(
+          b, loc, blockOrigin[p], getInBlock(b, p, warpCoords[p], inWarp[g]));
       checked.emplace_back(l, loops[l]);
     }
   };
   place(rowGroup, delinearize(b, rowInWarp, extentsOf(rowGroup, config.warp)));
   place(columnGroup, delinearize(b, columnInWarp,
                                  extentsOf(columnGroup, config.warp)));
-  SmallVector<int64_t> batchWarpExtents = extentsOf(batchGroup, config.warp);
-  SmallVector<Value> batchInWarp(batchGroup.size());
-  int64_t rest = point;
-  for (int64_t g = batchGroup.size() - 1; g >= 0; --g) {
-    batchInWarp[g] = cst(b, rest % batchWarpExtents[g]);
-    rest /= batchWarpExtents[g];
-  }
-  place(batchGroup, batchInWarp);
+  place(batchGroup,
+        llvm::map_to_vector(getBatchPointInWarp(point),
+                            [&](int64_t offset) { return cst(b, offset); }));
   SmallVector<Value> indices;
   for (unsigned d = 0; d < outputMap.getNumResults(); ++d)
     indices.push_back(affine::AffineApplyOp::create(
@@ -518,23 +525,13 @@ LogicalResult TensorCoreKernelBuilder::build(RewriterBase &rewriter) {
   Value columnBase = arith::MulIOp::create(b, loc, warpIndexOver(columnGroup),
                                            cst(b, columnsPerWarp));
   // The block-tile batch index of each of this warp's batch points.
-  SmallVector<int64_t> batchWarpExtents = extentsOf(batchGroup, config.warp);
   SmallVector<int64_t> batchBlockExtents = extentsOf(batchGroup, config.block);
   SmallVector<Value> batchIndices;
   for (int64_t point = 0; point < batchPerWarp; ++point) {
     SmallVector<Value> coords;
-    int64_t rest = point;
-    SmallVector<int64_t> inWarp(batchGroup.size());
-    for (int64_t i = batchGroup.size() - 1; i >= 0; --i) {
-      inWarp[i] = rest % batchWarpExtents[i];
-      rest /= batchWarpExtents[i];
-    }
+    SmallVector<int64_t> inWarp = getBatchPointInWarp(point);
     for (auto [i, p] : llvm::enumerate(batchGroup))
-      coords.push_back(arith::AddIOp::create(
-          b, loc,
-          arith::MulIOp::create(b, loc, warpCoords[p],
-                                cst(b, batchWarpExtents[i])),
-          cst(b, inWarp[i])));
+      coords.push_back(getInBlock(b, p, warpCoords[p], cst(b, inWarp[i])));
     batchIndices.push_back(linearize(b, coords, batchBlockExtents));
   }
 
