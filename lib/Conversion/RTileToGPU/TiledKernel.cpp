@@ -120,22 +120,15 @@ void TiledKernel::forEachThreadPoint(
           point.push_back(arith::AddIOp::create(nb, loc, origin, offset));
         }
         SmallVector<Value> tileCoords(tile.begin(), tile.end());
-        guarded(nb, inBounds(nb, point, parallelExtents, parallelOverhang),
+        guarded(nb,
+                andOf(nb, active,
+                      inBounds(nb, point, parallelExtents, parallelOverhang)),
                 [&](OpBuilder &gb) { body(gb, tileCoords, point); });
       });
   threadLoops.append(nest.loops.begin(), nest.loops.end());
 }
 
-void TiledKernel::build(RewriterBase &rewriter) {
-  OpBuilder::InsertionGuard insertionGuard(rewriter);
-  rewriter.setInsertionPoint(op);
-  OpBuilder &b = rewriter;
-  MLIRContext *ctx = b.getContext();
-  size_t numReduction = fp.reductionLoops.size();
-  int64_t grid = 1, threads = config.getThreadsPerBlock();
-  for (int64_t g : gridDims)
-    grid *= g;
-
+void TiledKernel::prepareStaging(MLIRContext *ctx) {
   // The staged inputs' buffers.
   auto workgroup = gpu::AddressSpaceAttr::get(
       ctx, gpu::GPUDialect::getWorkgroupAddressSpace());
@@ -143,7 +136,6 @@ void TiledKernel::build(RewriterBase &rewriter) {
   SmallVector<int64_t> stepTile =
       fp.getLoopTile(config.block, config.reduction);
   stagedIndex.assign(fp.operands.size(), -1);
-  SmallVector<Type> workgroupTypes;
   for (unsigned i = 0; i < fp.operands.size(); ++i) {
     if (shapes[i].empty())
       continue;
@@ -158,7 +150,7 @@ void TiledKernel::build(RewriterBase &rewriter) {
     for (int64_t e : input.extents)
       elements *= e;
     input.loads = elements / input.width;
-    input.loadsPerThread = llvm::divideCeil(input.loads, threads);
+    input.loadsPerThread = llvm::divideCeil(input.loads, stagingThreads);
     stagedIndex[i] = staged.size();
     staged.push_back(input);
     workgroupTypes.push_back(MemRefType::get(input.bufferShape,
@@ -166,9 +158,6 @@ void TiledKernel::build(RewriterBase &rewriter) {
                                              MemRefLayoutAttrInterface(),
                                              workgroup));
   }
-  bool dynamicShared =
-      getTiledKernelSharedMemory(fp, config) > kStaticSharedMemoryLimit;
-  SmallVector<int64_t> byteOffsets;
   int64_t sharedBytes = 0;
   for (Type type : workgroupTypes) {
     auto memref = cast<MemRefType>(type);
@@ -177,20 +166,46 @@ void TiledKernel::build(RewriterBase &rewriter) {
                                      memref.getElementTypeBitWidth() / 8,
                                  kSharedAlignment);
   }
+}
 
-  bool hasReduction = numReduction != 0;
-  SmallVector<unsigned> outputs;
-  for (unsigned i = 0; i < fp.operands.size(); ++i)
-    if (fp.operands[i].isOutput)
-      outputs.push_back(i);
-  SmallVector<Type> privateTypes;
-  if (hasReduction)
-    for (unsigned i : outputs)
-      privateTypes.push_back(MemRefType::get(
-          config.thread, fp.operands[i].elementType,
-          MemRefLayoutAttrInterface(),
-          gpu::AddressSpaceAttr::get(
-              ctx, gpu::GPUDialect::getPrivateAddressSpace())));
+void TiledKernel::setOrigins(OpBuilder &b, ArrayRef<Value> blockCoords) {
+  auto delinearize = [&](Value linear, ArrayRef<int64_t> dims) {
+    SmallVector<OpFoldResult> basis = llvm::map_to_vector(
+        dims, [&](int64_t e) -> OpFoldResult { return b.getIndexAttr(e); });
+    return affine::AffineDelinearizeIndexOp::create(b, loc, linear, basis,
+                                                    /*hasOuterBound=*/true)
+        .getResults();
+  };
+  size_t numParallel = fp.parallelLoops.size();
+  for (auto [p, threadCoord] :
+       llvm::enumerate(delinearize(threadId, threadDims))) {
+    // Block origins: given (embedded), else block coordinate x block tile.
+    if (blockOrigin.size() <= p)
+      blockOrigin.push_back(arith::MulIOp::create(
+          b, loc, blockCoords[p], cst(b, config.block[p])));
+    int64_t stride = p + 1 == numParallel ? vectorWidth : config.thread[p];
+    threadOrigin.push_back(arith::AddIOp::create(
+        b, loc, blockOrigin[p],
+        arith::MulIOp::create(b, loc, threadCoord, cst(b, stride))));
+  }
+}
+
+void TiledKernel::build(RewriterBase &rewriter) {
+  OpBuilder::InsertionGuard insertionGuard(rewriter);
+  rewriter.setInsertionPoint(op);
+  OpBuilder &b = rewriter;
+  MLIRContext *ctx = b.getContext();
+  int64_t grid = 1, threads = config.getThreadsPerBlock();
+  for (int64_t g : gridDims)
+    grid *= g;
+  prepareStaging(ctx);
+  auto workgroup = gpu::AddressSpaceAttr::get(
+      ctx, gpu::GPUDialect::getWorkgroupAddressSpace());
+  bool dynamicShared =
+      getTiledKernelSharedMemory(fp, config) > kStaticSharedMemoryLimit;
+  int64_t sharedBytes = getTiledKernelSharedMemory(fp, config);
+  SmallVector<Type> privateTypes = getTiledKernelAccumulatorTypes(
+      op, fp, config);
 
   Value one = cst(b, 1);
   Value dynamicSize;
@@ -221,8 +236,46 @@ void TiledKernel::build(RewriterBase &rewriter) {
   }
   threadId = launch.getThreadIds().x;
   numThreads = cst(b, threads);
+  SmallVector<OpFoldResult> gridBasis = llvm::map_to_vector(
+      gridDims, [&](int64_t e) -> OpFoldResult { return b.getIndexAttr(e); });
+  auto blockCoords = affine::AffineDelinearizeIndexOp::create(
+      b, loc, launch.getBlockIds().x, gridBasis, /*hasOuterBound=*/true);
+  setOrigins(b, SmallVector<Value>(blockCoords.getResults()));
+  emitBody(b, launch.getPrivateAttributions());
+}
 
-  // Block and thread origins.
+void TiledKernel::buildInLaunch(OpBuilder &b,
+                                const TiledKernelEmbedding &embedding) {
+  // Any origin: every point is checked against the operation's extents.
+  parallelOverhang.assign(parallelOverhang.size(), true);
+  stagingThreads = embedding.threads;
+  for (auto [p, l] : llvm::enumerate(fp.parallelLoops))
+    originSteps[l] = embedding.originAlignment[p];
+  prepareStaging(b.getContext());
+  for (auto [input, type, offset] :
+       llvm::zip_equal(staged, workgroupTypes, byteOffsets))
+    input.buffer = memref::ViewOp::create(
+        b, loc, type, embedding.sharedMemory,
+        cst(b, embedding.sharedOffset + offset), ValueRange());
+  threadId = embedding.threadId;
+  numThreads = cst(b, embedding.threads);
+  int64_t threads = config.getThreadsPerBlock();
+  if (embedding.threads > threads)
+    active = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, threadId,
+                                   cst(b, threads));
+  blockOrigin.assign(embedding.origin.begin(), embedding.origin.end());
+  setOrigins(b, {});
+  emitBody(b, embedding.accumulators);
+}
+
+void TiledKernel::emitBody(OpBuilder &b, ValueRange accumulators) {
+  size_t numReduction = fp.reductionLoops.size();
+  bool hasReduction = numReduction != 0;
+  SmallVector<unsigned> outputs;
+  for (unsigned i = 0; i < fp.operands.size(); ++i)
+    if (fp.operands[i].isOutput)
+      outputs.push_back(i);
+  Value one = cst(b, 1);
   auto delinearize = [&](Value linear, ArrayRef<int64_t> dims) {
     SmallVector<OpFoldResult> basis = llvm::map_to_vector(
         dims, [&](int64_t e) -> OpFoldResult { return b.getIndexAttr(e); });
@@ -230,19 +283,6 @@ void TiledKernel::build(RewriterBase &rewriter) {
                                                     /*hasOuterBound=*/true)
         .getResults();
   };
-  size_t numParallel = fp.parallelLoops.size();
-  for (auto [p, pair] : llvm::enumerate(
-           llvm::zip_equal(delinearize(launch.getBlockIds().x, gridDims),
-                           delinearize(threadId, threadDims)))) {
-    auto [blockCoord, threadCoord] = pair;
-    Value origin =
-        arith::MulIOp::create(b, loc, blockCoord, cst(b, config.block[p]));
-    blockOrigin.push_back(origin);
-    int64_t stride = p + 1 == numParallel ? vectorWidth : config.thread[p];
-    threadOrigin.push_back(arith::AddIOp::create(
-        b, loc, origin,
-        arith::MulIOp::create(b, loc, threadCoord, cst(b, stride))));
-  }
 
   // Writes `values` (one per point of a group of `width` points starting at
   // `point`) to output `i`.
@@ -340,7 +380,6 @@ void TiledKernel::build(RewriterBase &rewriter) {
   }
 
   // Accumulators: initialised from the outputs, written back at the end.
-  ValueRange accumulators = launch.getPrivateAttributions();
   forEachThreadPoint(b, 1, [&](OpBuilder &nb, ArrayRef<Value> tile,
                                ArrayRef<Value> point) {
     SmallVector<Value> loops =
@@ -537,4 +576,27 @@ void mlir::hm::buildTiledKernel(RewriterBase &rewriter, linalg::LinalgOp op,
                                 const TileConfig &config,
                                 const TiledKernelHooks &hooks) {
   TiledKernel(op, footprint, config, hooks).build(rewriter);
+}
+
+SmallVector<Type> mlir::hm::getTiledKernelAccumulatorTypes(
+    linalg::LinalgOp op, const OpFootprint &fp, const TileConfig &config) {
+  SmallVector<Type> types;
+  if (fp.reductionLoops.empty())
+    return types;
+  auto privateSpace = gpu::AddressSpaceAttr::get(
+      op->getContext(), gpu::GPUDialect::getPrivateAddressSpace());
+  for (const OperandAccess &access : fp.operands)
+    if (access.isOutput)
+      types.push_back(MemRefType::get(config.thread, access.elementType,
+                                      MemRefLayoutAttrInterface(),
+                                      privateSpace));
+  return types;
+}
+
+void mlir::hm::buildTiledKernelInLaunch(OpBuilder &b, linalg::LinalgOp op,
+                                        const OpFootprint &footprint,
+                                        const TileConfig &config,
+                                        const TiledKernelHooks &hooks,
+                                        const TiledKernelEmbedding &embedding) {
+  TiledKernel(op, footprint, config, hooks).buildInLaunch(b, embedding);
 }

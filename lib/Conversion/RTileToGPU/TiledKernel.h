@@ -62,6 +62,44 @@ void buildTiledKernel(RewriterBase &rewriter, linalg::LinalgOp op,
                       const OpFootprint &footprint, const TileConfig &config,
                       const TiledKernelHooks &hooks);
 
+/// Where the tiled kernel of an operation runs inside an enclosing launch
+/// (Welder's group kernels compute their contractions and reductions into
+/// shared memory with it, TileGraphToGPU): the block tile's origin is given,
+/// not derived from the block id, and may be any value (points past the
+/// operation's extents are skipped; the store hook decides what else to
+/// drop).
+struct TiledKernelEmbedding {
+  /// The launch's thread id and block size (at least the config's threads;
+  /// all of them copy the staged tiles and reach the barriers).
+  Value threadId;
+  int64_t threads = 0;
+  /// Per parallel loop (footprint order), the block tile's origin and a
+  /// number every origin is a multiple of (vector loads need it).
+  SmallVector<Value> origin;
+  SmallVector<int64_t> originAlignment;
+  /// The launch's dynamic shared memory (i8) and where the staged inputs
+  /// start in it (getTiledKernelSharedMemory bytes from there).
+  Value sharedMemory;
+  int64_t sharedOffset = 0;
+  /// Private buffers of getTiledKernelAccumulatorTypes.
+  SmallVector<Value> accumulators;
+};
+
+/// The private accumulator buffers the tiled kernel of `op` needs (one per
+/// output with the config's thread tile; none without reduction loops).
+SmallVector<Type> getTiledKernelAccumulatorTypes(linalg::LinalgOp op,
+                                                 const OpFootprint &footprint,
+                                                 const TileConfig &config);
+
+/// Emits the tiled kernel of `op` at `b`'s insertion point inside a
+/// gpu.launch, with `hooks` (storeOutput must be set: the operation's own
+/// buffers are not written); `op` is left in place.
+void buildTiledKernelInLaunch(OpBuilder &b, linalg::LinalgOp op,
+                              const OpFootprint &footprint,
+                              const TileConfig &config,
+                              const TiledKernelHooks &hooks,
+                              const TiledKernelEmbedding &embedding);
+
 } // namespace mlir::hm
 
 #endif // HEAVYMETAL_LIB_CONVERSION_RTILETOGPU_TILEDKERNEL_H

@@ -102,9 +102,18 @@ class TiledKernel {
 public:
   TiledKernel(linalg::LinalgOp op, const OpFootprint &footprint,
               const TileConfig &config, const TiledKernelHooks &hooks);
+  /// A launch of its own, before the operation.
   void build(RewriterBase &rewriter);
+  /// Inside an enclosing launch, at `b`'s insertion point.
+  void buildInLaunch(OpBuilder &b, const TiledKernelEmbedding &embedding);
 
 private:
+  /// The staged inputs, their workgroup buffer types and byte offsets.
+  void prepareStaging(MLIRContext *ctx);
+  /// Block (unless given) and thread origins.
+  void setOrigins(OpBuilder &b, ArrayRef<Value> blockCoords);
+  /// Staging, reduction steps, register tiles and stores.
+  void emitBody(OpBuilder &b, ValueRange accumulators);
   Value cst(OpBuilder &b, int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v);
   }
@@ -194,6 +203,14 @@ private:
   /// Footprint operand -> index into `staged`, or -1.
   SmallVector<int> stagedIndex;
   Value threadId, numThreads;
+  /// Threads that copy the staged tiles (the launch's block size).
+  int64_t stagingThreads = 0;
+  /// Per loop, a multiple of every tile origin along it (vector loads).
+  SmallVector<int64_t> originSteps;
+  /// Embedded in a larger block: whether this thread has a register tile.
+  Value active;
+  SmallVector<Type> workgroupTypes;
+  SmallVector<int64_t> byteOffsets;
   SmallVector<Value> blockOrigin, threadOrigin;
   /// Per staged input, the origin of the tile the payload reads, and the
   /// buffer (double buffering).

@@ -50,6 +50,8 @@ TiledKernel::TiledKernel(linalg::LinalgOp op, const OpFootprint &footprint,
   if (config.vector > 1 && config.thread.back() % config.vector == 0)
     vectorWidth = config.vector;
   doubleBuffer = isDoubleBuffered(fp, config);
+  stagingThreads = config.getThreadsPerBlock();
+  originSteps = fp.getLoopTile(config.block, config.reduction);
 }
 
 Value TiledKernel::inBounds(OpBuilder &b, ArrayRef<Value> values,
@@ -97,7 +99,7 @@ int64_t TiledKernel::getLoadWidth(unsigned operand,
     return 1;
   // The tile's first element along the innermost dimension is
   // sum_l c_l * origin_l + c0, each origin a multiple of its loop's step.
-  SmallVector<int64_t> steps = fp.getLoopTile(config.block, config.reduction);
+  ArrayRef<int64_t> steps = originSteps;
   unsigned last = access.shape.size() - 1;
   int64_t width = kMaxVectorBytes / access.elementBytes;
   auto aligned = [&](int64_t w) {
@@ -145,7 +147,7 @@ TiledKernel::loadStagedTiles(OpBuilder &b, ArrayRef<Value> origin,
         input.width > 1 ? Type(VectorType::get({input.width}, elementType))
                         : elementType;
     SmallVector<bool> overhang(access.shape.size(), true);
-    int64_t threads = config.getThreadsPerBlock();
+    int64_t threads = stagingThreads;
 
     // Load `l` of this thread: its tile coordinates, the global load (zero
     // outside the operand) and whether `l` is in the tile.
