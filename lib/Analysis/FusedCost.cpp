@@ -52,7 +52,8 @@ static SmallVector<int64_t> splitIntoThreads(ArrayRef<int64_t> block,
 
 TileConfig FusedCostModel::getMemberConfig(const OpFootprint &footprint,
                                            const TileBox &loops,
-                                           int64_t targetThreads) const {
+                                           int64_t targetThreads,
+                                           bool padToWarps) const {
   rtile::ArchAttr arch = model.getArch();
   TileConfig config;
   for (unsigned l : footprint.parallelLoops)
@@ -62,7 +63,7 @@ TileConfig FusedCostModel::getMemberConfig(const OpFootprint &footprint,
   config.thread = splitIntoThreads(config.block, targetThreads);
   int64_t warp = arch.getWarpSize();
   int64_t threads = config.getThreadsPerBlock();
-  if (!config.block.empty() &&
+  if (padToWarps && !config.block.empty() &&
       (threads % warp != 0 || threads > arch.getMaxThreadsPerBlock())) {
     // No aligned split: estimate a padded block (powers of two, at least a
     // warp); estimate() scales the work back to the member's tile.

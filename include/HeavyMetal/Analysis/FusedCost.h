@@ -81,9 +81,13 @@ public:
   /// powers of two when no split into a multiple of 32 threads exists), its
   /// thread tile splits it into at most `targetThreads` threads, its
   /// reduction steps are Roller's alignment.
+  /// Without `padToWarps`, the block tile is the tile's parallel extents
+  /// even when no split into whole warps exists (a kernel embedded in a
+  /// larger block, TileGraphToGPU, computes exactly its box).
   TileConfig getMemberConfig(const OpFootprint &footprint,
                              const TileBox &loops,
-                             int64_t targetThreads = 256) const;
+                             int64_t targetThreads = 256,
+                             bool padToWarps = true) const;
 
 private:
   const CostModel &model;

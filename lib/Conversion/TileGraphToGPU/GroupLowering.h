@@ -9,6 +9,8 @@
 #ifndef HEAVYMETAL_LIB_CONVERSION_TILEGRAPHTOGPU_GROUPLOWERING_H
 #define HEAVYMETAL_LIB_CONVERSION_TILEGRAPHTOGPU_GROUPLOWERING_H
 
+#include "HeavyMetal/Analysis/CostModel.h"
+#include "HeavyMetal/Analysis/OpFootprint.h"
 #include "HeavyMetal/Dialect/RTile/IR/RTile.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -16,6 +18,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 
+#include <memory>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -47,6 +50,16 @@ struct Member {
   bool hasBox = false;
   SmallVector<AffineExpr> lower;
   SmallVector<int64_t> sizes;
+  /// Per result dimension, a number every origin of the box is a multiple
+  /// of (0: the origin is always 0).
+  SmallVector<int64_t> originAlignment;
+  /// Set by planTiledMembers: the block computes this member with Roller's
+  /// tiled kernel (staged inputs, register tiles) under `config`, whose
+  /// block tile covers the box.
+  std::shared_ptr<OpFootprint> footprint;
+  TileConfig config;
+  SmallVector<Type> accumulatorTypes;
+  SmallVector<Value> accumulators;
   // Filled while emitting.
   SmallVector<Value> lowerValues;
   Value buffer;
@@ -71,9 +84,11 @@ class GroupEmitter {
 public:
   GroupEmitter(OpBuilder &b, Group &group) : b(b), group(group) {}
 
-  /// Creates the launch before the group's output operation.
+  /// Creates the launch before the group's output operation; the staged
+  /// inputs of the members planned for the tiled kernel start at
+  /// `stagingOffset` of its dynamic shared memory.
   void emit(int64_t blockSize, int64_t sharedBytes,
-            ArrayRef<int64_t> sharedOffsets);
+            ArrayRef<int64_t> sharedOffsets, int64_t stagingOffset);
 
   /// The value of member `index`'s result at `coords`; `anchorValue` (set
   /// by the tiled lowering, TiledAnchor.cpp) stands for member `anchor`'s.
@@ -93,6 +108,9 @@ public:
 private:
   Value cst(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
   Value operandValue(int index, unsigned operand, ArrayRef<Value> ivs);
+  /// Computes member `index` (planned by planTiledMembers) with Roller's
+  /// tiled kernel into its shared-memory buffer, or the group's output.
+  void emitTiledMember(int index, Value sharedMemory, int64_t stagingOffset);
   /// A loop over the points of `sizes` strided over the block's threads,
   /// calling `body` with the local and global coordinates of in-bounds
   /// points.
@@ -120,6 +138,19 @@ private:
 LogicalResult lowerThroughTiledAnchor(Group &group, rtile::ArchAttr arch,
                                       std::string &whyNot,
                                       std::string &summary);
+
+/// Plans Roller's tiled kernel, inside the group's launch of `threads`
+/// threads, for each member with reduction loops that the block computes
+/// whole (a shared-level intermediate or the group's output): a
+/// configuration whose block tile is the member's box (the one the fused
+/// cost model priced it with, FusedCostModel::getMemberConfig). Their staged
+/// inputs share one region after the `intermediateBytes` of intermediates;
+/// returns its size. Raises `threads` to the largest configuration's;
+/// `summary` describes the planned members, `whyNot` the ones left per
+/// point.
+int64_t planTiledMembers(Group &group, rtile::ArchAttr arch, int64_t &threads,
+                         int64_t intermediateBytes, std::string &summary,
+                         std::string &whyNot);
 
 } // namespace mlir::hm::welder_lowering
 

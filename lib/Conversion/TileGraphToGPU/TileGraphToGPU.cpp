@@ -18,6 +18,7 @@
 #include "llvm/ADT/SetVector.h"
 
 #include <map>
+#include <numeric>
 
 namespace mlir::hm {
 #define GEN_PASS_DEF_CONVERTTILEGRAPHTOGPU
@@ -396,6 +397,22 @@ LogicalResult analyzeGroup(Group &group, std::string &whyNot) {
       }
     }
   }
+  // Alignment of the boxes' origins: the output tile's origin along r is a
+  // multiple of its size.
+  for (Member &member : group.members) {
+    if (!member.hasBox || member.isFill)
+      continue;
+    for (AffineExpr expr : member.lower) {
+      SmallVector<int64_t> coeffs(rank, 0);
+      int64_t constant = 0, alignment = 1;
+      if (succeeded(getLinearForm(expr, coeffs, constant))) {
+        alignment = std::abs(constant);
+        for (auto [c, size] : llvm::zip_equal(coeffs, rootMember.sizes))
+          alignment = std::gcd(alignment, std::abs(c * size));
+      }
+      member.originAlignment.push_back(alignment);
+    }
+  }
   return success();
 }
 
@@ -570,7 +587,8 @@ void GroupEmitter::emitTileLoop(
 }
 
 void GroupEmitter::emit(int64_t threads, int64_t sharedBytes,
-                        ArrayRef<int64_t> sharedOffsets) {
+                        ArrayRef<int64_t> sharedOffsets,
+                        int64_t stagingOffset) {
   Member &root = group.members[group.root];
   b.setInsertionPoint(root.op);
   SmallVector<int64_t> gridCounts;
@@ -580,11 +598,24 @@ void GroupEmitter::emit(int64_t threads, int64_t sharedBytes,
     blocks *= gridCounts.back();
   }
   Value one = cst(1);
+  // Private accumulators of the members computed by the tiled kernel.
+  SmallVector<Type> privateTypes;
+  for (Member &member : group.members)
+    llvm::append_range(privateTypes, member.accumulatorTypes);
   auto launch = gpu::LaunchOp::create(
       b, loc, cst(blocks), one, one, cst(threads), one, one,
       sharedBytes ? arith::ConstantIntOp::create(b, loc, sharedBytes, 32)
                         .getResult()
-                  : Value());
+                  : Value(),
+      /*asyncTokenType=*/nullptr, /*asyncDependencies=*/ValueRange(),
+      /*workgroupAttributions=*/TypeRange(), privateTypes);
+  ValueRange privateBuffers = launch.getPrivateAttributions();
+  for (Member &member : group.members) {
+    unsigned n = member.accumulatorTypes.size();
+    member.accumulators.assign(privateBuffers.begin(),
+                               privateBuffers.begin() + n);
+    privateBuffers = privateBuffers.drop_front(n);
+  }
   Block &body = launch.getBody().front();
   b.setInsertionPointToStart(&body);
   gpu::TerminatorOp::create(b, loc);
@@ -634,14 +665,21 @@ void GroupEmitter::emit(int64_t threads, int64_t sharedBytes,
     Member &member = group.members[i];
     if (!member.buffer)
       continue;
-    emitTileLoop(member.sizes, member.lowerValues, member.shape,
-                 [&](ArrayRef<Value> local, ArrayRef<Value> global) {
-                   Value v = computeAt(i, global);
-                   memref::StoreOp::create(b, loc, v, member.buffer, local);
-                 });
+    if (member.footprint)
+      emitTiledMember(i, raw, stagingOffset);
+    else
+      emitTileLoop(member.sizes, member.lowerValues, member.shape,
+                   [&](ArrayRef<Value> local, ArrayRef<Value> global) {
+                     Value v = computeAt(i, global);
+                     memref::StoreOp::create(b, loc, v, member.buffer, local);
+                   });
     gpu::BarrierOp::create(b, loc);
     member.available = true;
     computed.clear();
+  }
+  if (root.footprint) {
+    emitTiledMember(group.root, raw, stagingOffset);
+    return;
   }
   Value output = root.op.getDpsInitOperand(0)->get();
   emitTileLoop(root.sizes, blockOrigin, root.shape,
@@ -737,7 +775,18 @@ struct ConvertTileGraphToGPU final
         }
         int64_t threads =
             std::min<int64_t>(blockSize, llvm::alignTo(maxPoints, 32));
-        GroupEmitter(b, group).emit(threads, sharedBytes, offsets);
+        // Contractions and reductions the block computes whole: Roller's
+        // tiled kernel inside the launch, staging after the intermediates.
+        int64_t intermediateBytes = sharedBytes;
+        std::string tiledMembers, perPoint;
+        int64_t stagingBytes = planTiledMembers(
+            group, archAttr, threads, intermediateBytes, tiledMembers,
+            perPoint);
+        int64_t stagingOffset = llvm::alignTo(intermediateBytes, 16);
+        if (stagingBytes)
+          sharedBytes = stagingOffset + stagingBytes;
+        GroupEmitter(b, group).emit(threads, sharedBytes, offsets,
+                                    stagingOffset);
         if (remarks) {
           int64_t blocks = 1;
           Member &root = group.members[group.root];
@@ -748,10 +797,16 @@ struct ConvertTileGraphToGPU final
               << "group '" << group.name << "' lowered to one gpu.launch: "
               << group.members.size() << " operations, " << blocks
               << " blocks of " << threads << " threads, " << sharedMembers
-              << " intermediates in " << sharedBytes
+              << " intermediates in " << intermediateBytes
               << " bytes of shared memory";
+          if (!tiledMembers.empty())
+            remark << "; through the tiled kernel in the launch: "
+                   << tiledMembers << " (" << stagingBytes
+                   << " bytes of shared memory for staged inputs)";
           if (!tiledWhyNot.empty())
-            remark << "; per point: " << tiledWhyNot;
+            remark << "; not one tiled kernel: " << tiledWhyNot;
+          if (!perPoint.empty())
+            remark << "; per point: " << perPoint;
         }
       }
       // The members and the intermediates nobody else reads go.

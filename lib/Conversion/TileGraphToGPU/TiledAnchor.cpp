@@ -9,13 +9,23 @@
 // the accumulators are initialised, and the members after it (bias,
 // activation, residual add) per register-tile point before the store.
 //
+// Other groups are one launch whose block computes its shared-level
+// intermediates in turn (TileGraphToGPU.cpp); those with reduction loops
+// (matmuls, convolutions, row reductions) and an output with reduction loops
+// are computed there by the same tiled kernel, embedded in the launch with a
+// block tile covering the member's box (planTiledMembers, emitTiledMember).
+//
 //===----------------------------------------------------------------------===//
 
 #include "../RTileToGPU/TiledKernel.h"
 #include "GroupLowering.h"
 
 #include "HeavyMetal/Analysis/CostModel.h"
+#include "HeavyMetal/Analysis/FusedCost.h"
 #include "HeavyMetal/Analysis/OpFootprint.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -73,6 +83,41 @@ bool readsOwnPoint(const Member &reader, AffineMap map,
                     reader.resultLoops[(*match)[r]])
       return false;
   }
+  return true;
+}
+
+/// The box `sizes` of `member`'s result (its dimensions, or the root's when
+/// `root` is given and the shapes match up to unit dimensions) as a box of
+/// its loops; the other loops whole.
+TileBox getLoopBox(const Member &member, const OpFootprint &footprint,
+                   ArrayRef<int64_t> sizes, const Member &root) {
+  TileBox box = TileBox::getWhole(footprint.loopExtents);
+  if (&member != &root) {
+    FailureOr<SmallVector<int>> toRoot = matchDims(member.shape, root.shape);
+    if (succeeded(toRoot)) {
+      for (auto [r, loop] : llvm::enumerate(member.resultLoops))
+        if (loop >= 0 && (*toRoot)[r] >= 0)
+          box.sizes[loop] = sizes[(*toRoot)[r]];
+      return box;
+    }
+  }
+  for (auto [r, loop] : llvm::enumerate(member.resultLoops))
+    if (loop >= 0)
+      box.sizes[loop] = sizes[r];
+  return box;
+}
+
+/// Whether `block` (per parallel loop) is the group's tile on `member`'s
+/// output dimensions (unit dimensions ignored).
+bool hasBlockTile(const Member &member, const OpFootprint &footprint,
+                  ArrayRef<int64_t> block, const Group &group) {
+  TileBox box = getLoopBox(member, footprint, group.tile,
+                           group.members[group.root]);
+  for (auto [p, loop] : llvm::enumerate(footprint.parallelLoops))
+    if (p >= block.size() ||
+        std::min(block[p], footprint.loopExtents[loop]) !=
+            std::min(box.sizes[loop], footprint.loopExtents[loop]))
+      return false;
   return true;
 }
 
@@ -137,15 +182,18 @@ LogicalResult welder_lowering::lowerThroughTiledAnchor(Group &group,
                                                        std::string &summary) {
   // The anchor: the one member with reduction loops. The others are
   // element-wise (recomputed where needed).
-  int anchorIndex = -1;
+  int anchorIndex = -1, withReductions = 0;
   for (auto [i, member] : llvm::enumerate(group.members)) {
     if (member.isFill || member.op.getNumReductionLoops() == 0)
       continue;
-    if (anchorIndex >= 0) {
-      whyNot = "the tiled kernel takes one operation with reduction loops";
-      return failure();
-    }
     anchorIndex = i;
+    ++withReductions;
+  }
+  if (withReductions > 1) {
+    whyNot = llvm::formatv("{0} operations have reduction loops",
+                           withReductions)
+                 .str();
+    return failure();
   }
   if (anchorIndex < 0)
     return failure();
@@ -164,7 +212,18 @@ LogicalResult welder_lowering::lowerThroughTiledAnchor(Group &group,
     whyNot = "no tiled kernel for " + name + ": " + reason;
     return failure();
   }
+  // Roller's configuration when its block tile is the group's tile, else
+  // the one the fused cost model priced the group with: the group's tile
+  // split into threads (FusedCostModel::getMemberConfig).
   TileConfig config = TileConfig::fromAttr(configAttr);
+  bool rollers = hasBlockTile(anchor, *footprint, config.block, group);
+  if (!rollers) {
+    CostModel model(arch);
+    config = FusedCostModel(model).getMemberConfig(
+        *footprint,
+        getLoopBox(anchor, *footprint, group.tile, group.members[group.root]),
+        /*targetThreads=*/256, /*padToWarps=*/false);
+  }
   whyNot = whyNotTiled(group, anchorIndex, *footprint, config, arch);
   if (!whyNot.empty())
     return failure();
@@ -229,10 +288,162 @@ LogicalResult welder_lowering::lowerThroughTiledAnchor(Group &group,
     blocks *= llvm::divideCeil(extent, size);
   summary = llvm::formatv("{0} operations through the tiled kernel of {1}, "
                           "{2} blocks of {3} threads, {4} bytes of shared "
-                          "memory for its staged inputs",
+                          "memory for its staged inputs; {5} (block {6} "
+                          "thread {7} step {8})",
                           group.members.size(), name, blocks,
                           config.getThreadsPerBlock(),
-                          getTiledKernelSharedMemory(*footprint, config))
+                          getTiledKernelSharedMemory(*footprint, config),
+                          rollers ? "Roller's configuration"
+                                  : "the group's tile split into threads",
+                          joinExtents(config.block),
+                          joinExtents(config.thread),
+                          joinExtents(config.reduction))
                 .str();
   return success();
+}
+
+int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
+                                          int64_t &threads,
+                                          int64_t intermediateBytes,
+                                          std::string &summary,
+                                          std::string &whyNot) {
+  CostModel model(arch);
+  FusedCostModel fused(model);
+  int64_t stagingOffset = llvm::alignTo(intermediateBytes, 16);
+  int64_t stagingBytes = 0, maxThreads = threads;
+  SmallVector<std::string> planned, notPlanned;
+  for (auto [i, member] : llvm::enumerate(group.members)) {
+    bool isRoot = static_cast<int>(i) == group.root;
+    if (!member.hasBox || member.isFill || (!member.shared && !isRoot) ||
+        member.op.getNumReductionLoops() == 0)
+      continue;
+    std::string name = "'" + member.op->getName().getStringRef().str() + "'";
+    auto reject = [&](const std::string &why) {
+      notPlanned.push_back(name + ": " + why);
+    };
+    std::string reason;
+    FailureOr<OpFootprint> footprint =
+        OpFootprint::fromLinalgOp(member.op, reason);
+    if (failed(footprint)) {
+      reject(reason);
+      continue;
+    }
+    AffineMap outMap =
+        member.op.getMatchingIndexingMap(member.op.getDpsInitOperand(0));
+    if (outMap.getNumResults() != footprint->parallelLoops.size()) {
+      reject("its output does not use every parallel loop once");
+      continue;
+    }
+    TileConfig config = fused.getMemberConfig(
+        *footprint, getLoopBox(member, *footprint, member.sizes, member),
+        threads, /*padToWarps=*/false);
+    std::string invalid = verifyTiledKernelConfig(*footprint, config, arch);
+    if (!invalid.empty()) {
+      reject("the configuration of its box: " + invalid);
+      continue;
+    }
+    int64_t staging = getTiledKernelSharedMemory(*footprint, config);
+    if (stagingOffset + staging > arch.getSmemPerBlock()) {
+      reject(llvm::formatv("its staged inputs ({0} bytes) do not fit beside "
+                           "the intermediates",
+                           staging)
+                 .str());
+      continue;
+    }
+    stagingBytes = std::max(stagingBytes, staging);
+    maxThreads = std::max(maxThreads, config.getThreadsPerBlock());
+    member.accumulatorTypes =
+        getTiledKernelAccumulatorTypes(member.op, *footprint, config);
+    member.footprint = std::make_shared<OpFootprint>(std::move(*footprint));
+    member.config = config;
+    planned.push_back(llvm::formatv("{0} block {1} thread {2} step {3}", name,
+                                    joinExtents(config.block),
+                                    joinExtents(config.thread),
+                                    joinExtents(config.reduction))
+                          .str());
+  }
+  threads = maxThreads;
+  summary = llvm::join(planned, ", ");
+  whyNot = llvm::join(notPlanned, "; ");
+  return stagingBytes;
+}
+
+void GroupEmitter::emitTiledMember(int index, Value sharedMemory,
+                                   int64_t stagingOffset) {
+  Member &member = group.members[index];
+  linalg::LinalgOp op = member.op;
+  const OpFootprint &footprint = *member.footprint;
+  const TileConfig &config = member.config;
+  bool isRoot = index == group.root;
+  Location opLoc = op.getLoc();
+
+  SmallVector<unsigned> operandNumbers;
+  for (OpOperand &operand : op->getOpOperands())
+    if (isa<ShapedType>(operand.get().getType()))
+      operandNumbers.push_back(operand.getOperandNumber());
+  // The value of operand `number` at `indices` from the member producing it.
+  auto produced = [&](OpBuilder &nb, unsigned number,
+                      ArrayRef<Value> indices) {
+    setInsertionPoint(nb);
+    AffineMap toRoot = traceToRootBuffer(op->getOperand(number)).second;
+    return valueAt(member.sources[number].producer, applyMap(toRoot, indices));
+  };
+  TiledKernelHooks hooks;
+  for (auto [operand, number] : llvm::enumerate(operandNumbers))
+    if (member.sources[number].producer >= 0 &&
+        !op.isDpsInit(&op->getOpOperand(number)))
+      hooks.computedInputs.push_back(operand);
+  hooks.loadInput = [&](OpBuilder &nb, unsigned operand,
+                        ArrayRef<Value> indices) {
+    return produced(nb, operandNumbers[operand], indices);
+  };
+  unsigned initNumber = op.getDpsInitOperand(0)->getOperandNumber();
+  if (member.sources[initNumber].producer >= 0)
+    hooks.initialOutput = [&](OpBuilder &nb, ArrayRef<Value> indices) {
+      return produced(nb, initNumber, indices);
+    };
+  // Results go to the member's buffer (its box) or the group's output.
+  Value init = op.getDpsInitOperand(0)->get();
+  AffineMap toBuffer = traceToRootBuffer(init).second;
+  hooks.storeOutput = [&](OpBuilder &nb, ArrayRef<Value> indices,
+                          Value value) {
+    setInsertionPoint(nb);
+    if (isRoot) {
+      memref::StoreOp::create(b, opLoc, value, init, indices);
+      return;
+    }
+    SmallVector<Value> local;
+    for (auto [coord, origin] :
+         llvm::zip_equal(applyMap(toBuffer, indices), member.lowerValues))
+      local.push_back(arith::SubIOp::create(b, opLoc, coord, origin));
+    memref::StoreOp::create(b, opLoc, value, member.buffer, local);
+  };
+
+  TiledKernelEmbedding embedding;
+  embedding.threadId = threadId;
+  embedding.threads =
+      cast<arith::ConstantIndexOp>(numThreads.getDefiningOp()).value();
+  for (unsigned loop : footprint.parallelLoops) {
+    auto *it = llvm::find(member.resultLoops, static_cast<int>(loop));
+    if (it == member.resultLoops.end()) {
+      // A unit dimension of the view the result is written through.
+      embedding.origin.push_back(zero);
+      embedding.originAlignment.push_back(1 << 20);
+      continue;
+    }
+    unsigned r = it - member.resultLoops.begin();
+    embedding.origin.push_back(member.lowerValues[r]);
+    int64_t alignment = member.originAlignment[r];
+    embedding.originAlignment.push_back(alignment ? alignment : 1 << 20);
+  }
+  embedding.sharedMemory = sharedMemory;
+  embedding.sharedOffset = stagingOffset;
+  embedding.accumulators = member.accumulators;
+  // Its own builder: the hooks move this emitter's to where they are called.
+  OpBuilder kernelBuilder(b.getContext());
+  kernelBuilder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
+  buildTiledKernelInLaunch(kernelBuilder, op, footprint, config, hooks,
+                           embedding);
+  setInsertionPoint(kernelBuilder);
+  computed.clear();
 }

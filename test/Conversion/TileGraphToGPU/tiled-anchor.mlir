@@ -51,12 +51,17 @@ func.func @tiled_matmul_bias(%a: memref<64x48xf32>, %b: memref<48x96xf32>, %bias
 
 // -----
 
-// The group's tile is not the matmul's block tile: the group is lowered point
-// by point, and the remark says why.
+// The group's tile is not the matmul's block tile: the tiled kernel runs with
+// the configuration the fused cost model priced the group with (the group's
+// 16 x 32 tile split into 256 threads of 1 x 2 points), and the remark says
+// so.
 // CHECK-LABEL: func.func @tile_mismatch
 // CHECK: gpu.launch
-// CHECK-NOT: workgroup(
-// CHECK-NOT: gpu.barrier
+// CHECK-SAME: threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c256,
+// CHECK-SAME: workgroup(%{{.+}} : memref<16x9xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<8x33xf32, #gpu.address_space<workgroup>>)
+// CHECK-SAME: private(%{{.+}} : memref<1x2xf32, #gpu.address_space<private>>)
+// CHECK: gpu.barrier
+// CHECK: arith.maximumf
 // CHECK: return
 #id = affine_map<(d0, d1) -> (d0, d1)>
 func.func @tile_mismatch(%a: memref<64x48xf32>, %b: memref<48x96xf32>, %out: memref<64x96xf32>) {
@@ -66,7 +71,7 @@ func.func @tile_mismatch(%a: memref<64x48xf32>, %b: memref<48x96xf32>, %out: mem
   linalg.matmul {rtile.config = #rtile.config<block = [32, 32], warp = [8, 32], thread = [4, 4], reduction = [8]>,
                  tilegraph.member = {group = 0 : i64, index = 1 : i64, level = "register"}}
       ins(%a, %b : memref<64x48xf32>, memref<48x96xf32>) outs(%t : memref<64x96xf32>)
-  // expected-remark @+1 {{group 'mismatch' lowered to one gpu.launch: 3 operations, 12 blocks of 256 threads, 0 intermediates in 0 bytes of shared memory; per point: the block tile of 'linalg.matmul' (32x32) is not the group's tile (16x32)}}
+  // expected-remark @+1 {{group 'mismatch' lowered to one gpu.launch: 3 operations through the tiled kernel of 'linalg.matmul', 12 blocks of 256 threads, 1632 bytes of shared memory for its staged inputs; the group's tile split into threads (block 16x32 thread 1x2 step 8)}}
   linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
       ins(%t : memref<64x96xf32>) outs(%out : memref<64x96xf32>)
       attrs = {tilegraph.member = {group = 0 : i64, index = 2 : i64, level = "none"}, tilegraph.root = {name = "mismatch", tile = array<i64: 16, 32>}} {
@@ -80,10 +85,32 @@ func.func @tile_mismatch(%a: memref<64x48xf32>, %b: memref<48x96xf32>, %out: mem
 // -----
 
 // An epilogue that reads the matmul at other points (a transpose) cannot be
-// applied per register-tile point: lowered point by point.
+// applied per register-tile point: the group's launch computes the matmul's
+// 32 x 32 box into shared memory with the tiled kernel (its staged tiles
+// after the intermediate in dynamic shared memory, 2 x 2 accumulators per
+// thread), then the transpose per point from shared memory.
 // CHECK-LABEL: func.func @epilogue_transposes
+// CHECK-SAME: (%[[A:.+]]: memref<64x48xf32>, %[[B:.+]]: memref<48x64xf32>, %[[OUT:.+]]: memref<64x64xf32>)
 // CHECK: gpu.launch
-// CHECK-NOT: workgroup(
+// CHECK-SAME: dynamic_shared_memory_size %c6304_i32 private(%[[ACC:.+]] : memref<2x2xf32, #gpu.address_space<private>>)
+// CHECK: %[[RAW:.+]] = gpu.dynamic_shared_memory
+// CHECK: %[[T:.+]] = memref.view %[[RAW]][%{{.+}}][] : {{.+}} to memref<32x32xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[SA:.+]] = memref.view %[[RAW]][%c4096][] : {{.+}} to memref<32x9xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[SB:.+]] = memref.view %[[RAW]][%c5248][] : {{.+}} to memref<8x33xf32, #gpu.address_space<workgroup>>
+// CHECK: memref.store %{{.+}}, %[[ACC]]
+// CHECK: scf.for
+// CHECK: vector.load %[[A]]
+// CHECK: vector.store %{{.+}}, %[[SA]]
+// CHECK: gpu.barrier
+// CHECK: memref.load %[[SA]]
+// CHECK: memref.load %[[SB]]
+// CHECK: memref.load %[[ACC]]
+// CHECK: memref.store %{{.+}}, %[[T]]
+// CHECK: gpu.barrier
+// CHECK: memref.load %[[T]]
+// CHECK: memref.store %{{.+}}, %[[OUT]]
+// CHECK-NOT: gpu.launch
+// CHECK: return
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #tr = affine_map<(d0, d1) -> (d1, d0)>
 func.func @epilogue_transposes(%a: memref<64x48xf32>, %b: memref<48x64xf32>, %out: memref<64x64xf32>) {
@@ -93,7 +120,7 @@ func.func @epilogue_transposes(%a: memref<64x48xf32>, %b: memref<48x64xf32>, %ou
   linalg.matmul {rtile.config = #rtile.config<block = [32, 32], warp = [8, 32], thread = [4, 4], reduction = [8]>,
                  tilegraph.member = {group = 0 : i64, index = 1 : i64, level = "shared"}}
       ins(%a, %b : memref<64x48xf32>, memref<48x64xf32>) outs(%t : memref<64x64xf32>)
-  // expected-remark @+1 {{per point: the epilogue 'linalg.generic' reads 'linalg.matmul''s result at other points}}
+  // expected-remark @+1 {{group 'tr' lowered to one gpu.launch: 3 operations, 4 blocks of 256 threads, 1 intermediates in 4096 bytes of shared memory; through the tiled kernel in the launch: 'linalg.matmul' block 32x32 thread 2x2 step 8 (2208 bytes of shared memory for staged inputs); not one tiled kernel: the epilogue 'linalg.generic' reads 'linalg.matmul''s result at other points}}
   linalg.generic {indexing_maps = [#tr, #id], iterator_types = ["parallel", "parallel"]}
       ins(%t : memref<64x64xf32>) outs(%out : memref<64x64xf32>)
       attrs = {tilegraph.member = {group = 0 : i64, index = 2 : i64, level = "none"}, tilegraph.root = {name = "tr", tile = array<i64: 32, 32>}} {
