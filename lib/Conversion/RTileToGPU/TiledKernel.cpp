@@ -530,33 +530,33 @@ std::string mlir::hm::verifyTiledKernelConfig(const OpFootprint &fp,
     return "it has no parallel loops";
   if (config.block.size() != numParallel ||
       config.thread.size() != numParallel)
-    return llvm::formatv("its rtile.config has {0} block and {1} thread "
+    return llvm::formatv("its configuration has {0} block and {1} thread "
                          "extents for {2} parallel loops",
                          config.block.size(), config.thread.size(),
                          numParallel)
         .str();
   if (config.reduction.size() != numReduction)
-    return llvm::formatv("its rtile.config has {0} reduction steps for {1} "
+    return llvm::formatv("its configuration has {0} reduction steps for {1} "
                          "reduction loops",
                          config.reduction.size(), numReduction)
         .str();
   for (auto [block, thread] : llvm::zip_equal(config.block, config.thread))
     if (block <= 0 || thread <= 0 || block % thread != 0)
-      return "its rtile.config's thread tile does not divide its block tile";
+      return "its configuration's thread tile does not divide its block tile";
   if (llvm::any_of(config.reduction, [](int64_t r) { return r <= 0; }) ||
       config.padding < 0 || config.vector < 1)
-    return "its rtile.config has a non-positive reduction step or vector "
+    return "its configuration has a non-positive reduction step or vector "
            "width, or a negative padding";
   int64_t threads = config.getThreadsPerBlock();
   int64_t maxThreads = arch ? arch.getMaxThreadsPerBlock() : 1024;
   if (threads > maxThreads)
-    return llvm::formatv("its rtile.config needs {0} threads per block, more "
+    return llvm::formatv("its configuration needs {0} threads per block, more "
                          "than the {1} a block can have",
                          threads, maxThreads)
         .str();
   int64_t shared = getTiledKernelSharedMemory(fp, config);
   if (arch && shared > arch.getSmemPerBlock())
-    return llvm::formatv("its rtile.config needs {0} bytes of shared memory "
+    return llvm::formatv("its configuration needs {0} bytes of shared memory "
                          "per block, more than {1} allows ({2})",
                          shared, arch.getName(), arch.getSmemPerBlock())
         .str();

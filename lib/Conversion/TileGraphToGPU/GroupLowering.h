@@ -58,6 +58,10 @@ struct Member {
   /// block tile covers the box.
   std::shared_ptr<OpFootprint> footprint;
   TileConfig config;
+  /// When the tiled kernel is that of a register-level contraction this
+  /// member is the element-wise epilogue of: the contraction's index (the
+  /// footprint and config are its).
+  int tiledAnchor = -1;
   SmallVector<Type> accumulatorTypes;
   SmallVector<Value> accumulators;
   // Filled while emitting.

@@ -1,19 +1,23 @@
 //===- TiledAnchor.cpp - A fused group through Roller's tiled kernel ------===//
 //
 // A Welder group around one contraction (matmul, batch_matmul, convolution)
-// whose rtile.config's block tile is the group's output tile becomes Roller's
-// tiled CUDA-core kernel of the contraction (RTileToGPU/TiledKernel.cpp:
-// staged shared-memory tiles, register tiles, reduction steps), through its
-// hooks: the members producing its inputs are computed while staging, the
-// one producing its accumulator's initial value (fill, broadcast bias) when
-// the accumulators are initialised, and the members after it (bias,
-// activation, residual add) per register-tile point before the store.
+// becomes Roller's tiled CUDA-core kernel of the contraction
+// (RTileToGPU/TiledKernel.cpp: staged shared-memory tiles, register tiles,
+// reduction steps): with its rtile.config when that block tile is the
+// group's output tile, else with the group's tile split into threads as the
+// fused cost model priced it. Through the kernel's hooks, the members
+// producing its inputs are computed while staging, the one producing its
+// accumulator's initial value (fill, broadcast bias) when the accumulators
+// are initialised, and the members after it (bias, activation, residual add)
+// per register-tile point before the store.
 //
 // Other groups are one launch whose block computes its shared-level
-// intermediates in turn (TileGraphToGPU.cpp); those with reduction loops
-// (matmuls, convolutions, row reductions) and an output with reduction loops
-// are computed there by the same tiled kernel, embedded in the launch with a
-// block tile covering the member's box (planTiledMembers, emitTiledMember).
+// intermediates in turn (TileGraphToGPU.cpp). Those with reduction loops
+// (matmuls, convolutions, row reductions), the element-wise ones computed
+// from one register-level contraction at their own points (its epilogue),
+// and such an output are computed there by the same tiled kernel, embedded
+// in the launch with a block tile covering the member's box
+// (planTiledMembers, emitTiledMember).
 //
 //===----------------------------------------------------------------------===//
 
@@ -135,7 +139,7 @@ std::string whyNotTiled(Group &group, int anchorIndex,
     return "the output of " + name + " does not use every parallel loop once";
   std::string invalid = verifyTiledKernelConfig(footprint, config, arch);
   if (!invalid.empty())
-    return "the rtile.config of " + name + " cannot drive its tiled kernel: " +
+    return "the configuration of " + name + " cannot drive its tiled kernel: " +
            invalid;
   Value init = anchor.op.getDpsInitOperand(0)->get();
   if (traceToRootBuffer(init).first != init)
@@ -201,10 +205,6 @@ LogicalResult welder_lowering::lowerThroughTiledAnchor(Group &group,
   std::string name = "'" + anchor.op->getName().getStringRef().str() + "'";
   auto configAttr = anchor.op->getAttrOfType<rtile::ConfigAttr>(
       rtile::RTileDialect::kConfigAttrName);
-  if (!configAttr) {
-    whyNot = name + " has no rtile.config";
-    return failure();
-  }
   std::string reason;
   FailureOr<OpFootprint> footprint =
       OpFootprint::fromLinalgOp(anchor.op, reason);
@@ -215,8 +215,11 @@ LogicalResult welder_lowering::lowerThroughTiledAnchor(Group &group,
   // Roller's configuration when its block tile is the group's tile, else
   // the one the fused cost model priced the group with: the group's tile
   // split into threads (FusedCostModel::getMemberConfig).
-  TileConfig config = TileConfig::fromAttr(configAttr);
-  bool rollers = hasBlockTile(anchor, *footprint, config.block, group);
+  TileConfig config;
+  if (configAttr)
+    config = TileConfig::fromAttr(configAttr);
+  bool rollers =
+      configAttr && hasBlockTile(anchor, *footprint, config.block, group);
   if (!rollers) {
     CostModel model(arch);
     config = FusedCostModel(model).getMemberConfig(
@@ -302,6 +305,48 @@ LogicalResult welder_lowering::lowerThroughTiledAnchor(Group &group,
   return success();
 }
 
+/// The one register-level member with reduction loops that `target`'s value
+/// is computed from at `target`'s own points through element-wise members
+/// (a contraction and its epilogue up to a shared-level intermediate or the
+/// output), or -1.
+static int findEpilogueAnchor(Group &group, int target) {
+  // The register-level members `target` is computed from, and which of them
+  // have reduction loops.
+  SmallVector<int> cone = {target}, anchors;
+  llvm::SmallDenseSet<int> seen = {target};
+  for (size_t next = 0; next < cone.size(); ++next)
+    for (const OperandSource &source : group.members[cone[next]].sources) {
+      int p = source.producer;
+      if (p < 0 || group.members[p].shared || group.members[p].isFill ||
+          !seen.insert(p).second)
+        continue;
+      cone.push_back(p);
+      if (group.members[p].op.getNumReductionLoops() != 0)
+        anchors.push_back(p);
+    }
+  if (anchors.size() != 1)
+    return -1;
+  int anchor = anchors.front();
+  // Everything computed from the anchor reads it at its own point.
+  llvm::SmallDenseSet<int> fromAnchor = {anchor};
+  llvm::sort(cone);
+  for (int m : cone) {
+    if (m == anchor)
+      continue;
+    const Member &member = group.members[m];
+    for (const OperandSource &source : member.sources) {
+      if (source.producer < 0 || !fromAnchor.contains(source.producer))
+        continue;
+      if (!readsOwnPoint(member, source.map,
+                         group.members[source.producer].shape) ||
+          failed(matchDims(group.members[anchor].shape, member.shape)))
+        return -1;
+      fromAnchor.insert(m);
+    }
+  }
+  return fromAnchor.contains(target) ? anchor : -1;
+}
+
 int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
                                           int64_t &threads,
                                           int64_t intermediateBytes,
@@ -314,32 +359,39 @@ int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
   SmallVector<std::string> planned, notPlanned;
   for (auto [i, member] : llvm::enumerate(group.members)) {
     bool isRoot = static_cast<int>(i) == group.root;
-    if (!member.hasBox || member.isFill || (!member.shared && !isRoot) ||
-        member.op.getNumReductionLoops() == 0)
+    if (!member.hasBox || member.isFill || (!member.shared && !isRoot))
       continue;
-    std::string name = "'" + member.op->getName().getStringRef().str() + "'";
+    // The member itself when it has reduction loops, else the contraction
+    // it is the epilogue of.
+    int kernelIndex = i;
+    if (member.op.getNumReductionLoops() == 0) {
+      kernelIndex = findEpilogueAnchor(group, i);
+      if (kernelIndex < 0)
+        continue;
+    }
+    Member &kernelMember = group.members[kernelIndex];
+    linalg::LinalgOp op = kernelMember.op;
+    std::string name = "'" + op->getName().getStringRef().str() + "'";
     auto reject = [&](const std::string &why) {
       notPlanned.push_back(name + ": " + why);
     };
     std::string reason;
-    FailureOr<OpFootprint> footprint =
-        OpFootprint::fromLinalgOp(member.op, reason);
+    FailureOr<OpFootprint> footprint = OpFootprint::fromLinalgOp(op, reason);
     if (failed(footprint)) {
       reject(reason);
       continue;
     }
-    AffineMap outMap =
-        member.op.getMatchingIndexingMap(member.op.getDpsInitOperand(0));
+    AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
     if (outMap.getNumResults() != footprint->parallelLoops.size()) {
       reject("its output does not use every parallel loop once");
       continue;
     }
     TileConfig config = fused.getMemberConfig(
-        *footprint, getLoopBox(member, *footprint, member.sizes, member),
+        *footprint, getLoopBox(kernelMember, *footprint, member.sizes, member),
         threads, /*padToWarps=*/false);
     std::string invalid = verifyTiledKernelConfig(*footprint, config, arch);
     if (!invalid.empty()) {
-      reject("the configuration of its box: " + invalid);
+      reject("for its box, " + invalid);
       continue;
     }
     int64_t staging = getTiledKernelSharedMemory(*footprint, config);
@@ -353,14 +405,20 @@ int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
     stagingBytes = std::max(stagingBytes, staging);
     maxThreads = std::max(maxThreads, config.getThreadsPerBlock());
     member.accumulatorTypes =
-        getTiledKernelAccumulatorTypes(member.op, *footprint, config);
+        getTiledKernelAccumulatorTypes(op, *footprint, config);
     member.footprint = std::make_shared<OpFootprint>(std::move(*footprint));
     member.config = config;
-    planned.push_back(llvm::formatv("{0} block {1} thread {2} step {3}", name,
-                                    joinExtents(config.block),
-                                    joinExtents(config.thread),
-                                    joinExtents(config.reduction))
-                          .str());
+    if (kernelIndex != static_cast<int>(i))
+      member.tiledAnchor = kernelIndex;
+    std::string description =
+        llvm::formatv("{0} block {1} thread {2} step {3}", name,
+                      joinExtents(config.block), joinExtents(config.thread),
+                      joinExtents(config.reduction))
+            .str();
+    if (member.tiledAnchor >= 0)
+      description += " with its epilogue up to '" +
+                     member.op->getName().getStringRef().str() + "'";
+    planned.push_back(description);
   }
   threads = maxThreads;
   summary = llvm::join(planned, ", ");
@@ -370,10 +428,15 @@ int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
 
 void GroupEmitter::emitTiledMember(int index, Value sharedMemory,
                                    int64_t stagingOffset) {
-  Member &member = group.members[index];
+  // `target` is computed whole by the block; `member` is the operation the
+  // tiled kernel is built for: the target, or the contraction the target is
+  // the epilogue of (then applied per point before the store).
+  Member &target = group.members[index];
+  int kernelIndex = target.tiledAnchor >= 0 ? target.tiledAnchor : index;
+  Member &member = group.members[kernelIndex];
   linalg::LinalgOp op = member.op;
-  const OpFootprint &footprint = *member.footprint;
-  const TileConfig &config = member.config;
+  const OpFootprint &footprint = *target.footprint;
+  const TileConfig &config = target.config;
   bool isRoot = index == group.root;
   Location opLoc = op.getLoc();
 
@@ -405,40 +468,66 @@ void GroupEmitter::emitTiledMember(int index, Value sharedMemory,
   // Results go to the member's buffer (its box) or the group's output.
   Value init = op.getDpsInitOperand(0)->get();
   AffineMap toBuffer = traceToRootBuffer(init).second;
+  // For each dimension of the target, the dimension of the kernel's result
+  // it is (-1: a unit dimension).
+  SmallVector<int> fromTarget;
+  if (kernelIndex != index)
+    fromTarget = *matchDims(target.shape, member.shape);
   hooks.storeOutput = [&](OpBuilder &nb, ArrayRef<Value> indices,
                           Value value) {
     setInsertionPoint(nb);
+    SmallVector<Value> coords =
+        kernelIndex == index && isRoot ? SmallVector<Value>(indices)
+                                       : applyMap(toBuffer, indices);
+    if (kernelIndex != index) {
+      // The epilogue at this point, with the accumulator's value.
+      SmallVector<Value> at;
+      for (int d : fromTarget)
+        at.push_back(d < 0 ? zero : coords[d]);
+      anchor = kernelIndex;
+      anchorValue = value;
+      value = computeAt(index, at);
+      anchor = -1;
+      coords = at;
+    }
     if (isRoot) {
-      memref::StoreOp::create(b, opLoc, value, init, indices);
+      memref::StoreOp::create(b, opLoc, value,
+                              target.op.getDpsInitOperand(0)->get(), coords);
       return;
     }
     SmallVector<Value> local;
-    for (auto [coord, origin] :
-         llvm::zip_equal(applyMap(toBuffer, indices), member.lowerValues))
+    for (auto [coord, origin] : llvm::zip_equal(coords, target.lowerValues))
       local.push_back(arith::SubIOp::create(b, opLoc, coord, origin));
-    memref::StoreOp::create(b, opLoc, value, member.buffer, local);
+    memref::StoreOp::create(b, opLoc, value, target.buffer, local);
   };
 
   TiledKernelEmbedding embedding;
   embedding.threadId = threadId;
   embedding.threads =
       cast<arith::ConstantIndexOp>(numThreads.getDefiningOp()).value();
+  // The box's origin per loop of the kernel: the target's, through the
+  // dimensions the kernel's result shares with it.
+  SmallVector<int> toTarget;
+  if (kernelIndex != index)
+    toTarget = *matchDims(member.shape, target.shape);
   for (unsigned loop : footprint.parallelLoops) {
     auto *it = llvm::find(member.resultLoops, static_cast<int>(loop));
-    if (it == member.resultLoops.end()) {
-      // A unit dimension of the view the result is written through.
+    int r = it - member.resultLoops.begin();
+    if (it != member.resultLoops.end() && kernelIndex != index)
+      r = toTarget[r];
+    if (it == member.resultLoops.end() || r < 0) {
+      // A unit dimension (of the view the result is written through).
       embedding.origin.push_back(zero);
       embedding.originAlignment.push_back(1 << 20);
       continue;
     }
-    unsigned r = it - member.resultLoops.begin();
-    embedding.origin.push_back(member.lowerValues[r]);
-    int64_t alignment = member.originAlignment[r];
+    embedding.origin.push_back(target.lowerValues[r]);
+    int64_t alignment = target.originAlignment[r];
     embedding.originAlignment.push_back(alignment ? alignment : 1 << 20);
   }
   embedding.sharedMemory = sharedMemory;
   embedding.sharedOffset = stagingOffset;
-  embedding.accumulators = member.accumulators;
+  embedding.accumulators = target.accumulators;
   // Its own builder: the hooks move this emitter's to where they are called.
   OpBuilder kernelBuilder(b.getContext());
   kernelBuilder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());

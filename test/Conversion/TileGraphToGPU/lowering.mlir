@@ -2,26 +2,31 @@
 // RUN: hm-opt %s --split-input-file --hm-welder="arch=sm_90" --hm-inline-tilegraph-kernels --empty-tensor-to-alloc-tensor --one-shot-bufferize="bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map" --convert-tilegraph-to-gpu --canonicalize | FileCheck %s
 // RUN: hm-opt %s --split-input-file --hm-welder="arch=sm_90" --hm-inline-tilegraph-kernels --empty-tensor-to-alloc-tensor --one-shot-bufferize="bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map" --convert-tilegraph-to-gpu="remarks=true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REMARK
 
-// matmul + bias + ReLU: both epilogue edges in registers, so one launch, no
-// workgroup memory, each thread recomputes its points' dot products and
-// epilogues; only the output buffer is allocated.
+// matmul + bias + ReLU: both epilogue edges in registers, so one launch:
+// the matmul's tiled kernel (without --hm-roller, the group's 128 x 128 tile
+// split into 256 threads of 8 x 8 points; A and B staged in workgroup
+// memory), the bias and the ReLU per register-tile point before the store;
+// only the output buffer is allocated.
 // TAG-LABEL: func.func @matmul_bias_relu
 // TAG-NOT: tilegraph.kernel
 // TAG: linalg.fill {{.+}}tilegraph.member = {group = 0 : i64, index = 0 : i64, level = "none"}
 // TAG: linalg.matmul {{.+}}tilegraph.member = {group = 0 : i64, index = 1 : i64, level = "register"}
 // TAG: tilegraph.member = {group = 0 : i64, index = 2 : i64, level = "register"}
 // TAG: tilegraph.member = {group = 0 : i64, index = 3 : i64, level = "none"}, tilegraph.root = {name = "matmul_bias_relu_k0", tile = array<i64: 128, 128>}
-// REMARK: remark: group 'matmul_bias_relu_k0' lowered to one gpu.launch: 4 operations, 16 blocks of 256 threads, 0 intermediates in 0 bytes of shared memory
+// REMARK: remark: group 'matmul_bias_relu_k0' lowered to one gpu.launch: 4 operations through the tiled kernel of 'linalg.matmul', 16 blocks of 256 threads, 8736 bytes of shared memory for its staged inputs; the group's tile split into threads (block 128x128 thread 8x8 step 8)
 // CHECK-LABEL: func.func @matmul_bias_relu
 // CHECK-SAME: (%[[A:.+]]: memref<512x256xf32>, %[[B:.+]]: memref<256x512xf32>, %[[BIAS:.+]]: memref<512xf32>)
 // CHECK: %[[OUT:.+]] = memref.alloc() {{.+}} : memref<512x512xf32>
 // CHECK-NOT: memref.alloc
 // CHECK: gpu.launch
-// CHECK-NOT: dynamic_shared_memory
+// CHECK-SAME: workgroup(%[[SA:.+]] : memref<128x9xf32, #gpu.address_space<workgroup>>, %[[SB:.+]] : memref<8x129xf32, #gpu.address_space<workgroup>>) private(%{{.+}} : memref<8x8xf32, #gpu.address_space<private>>)
 // CHECK: scf.for
-// CHECK: scf.for {{.+}} iter_args
-// CHECK: memref.load %[[A]]
-// CHECK: memref.load %[[B]]
+// CHECK: vector.load %[[A]]
+// CHECK: vector.load %[[B]]
+// CHECK: gpu.barrier
+// CHECK: memref.load %[[SA]]
+// CHECK: memref.load %[[SB]]
+// CHECK: gpu.barrier
 // CHECK: memref.load %[[BIAS]]
 // CHECK: arith.addf
 // CHECK: arith.maximumf
@@ -55,8 +60,10 @@ func.func @matmul_bias_relu(%a: tensor<512x256xf32>, %b: tensor<256x512xf32>, %b
 
 // Softmax: the row maximum and the row sum are shared-level (the quotient
 // reads them along every column): each computed once per block into
-// workgroup memory, a barrier after each; the intermediate buffers go.
-// REMARK: remark: group 'softmax_rows_k0' lowered to one gpu.launch: 5 operations, 64 blocks of 256 threads, 2 intermediates in 32 bytes of shared memory
+// workgroup memory by the reductions' tiled kernel (the row staged 8 columns
+// per step after the intermediates, the accumulator private), a barrier
+// after each; the intermediate buffers go.
+// REMARK: remark: group 'softmax_rows_k0' lowered to one gpu.launch: 5 operations, 64 blocks of 256 threads, 2 intermediates in 32 bytes of shared memory; through the tiled kernel in the launch: 'linalg.generic' block 1 thread 1 step 8, 'linalg.generic' block 1 thread 1 step 8 (32 bytes of shared memory for staged inputs); not one tiled kernel: 2 operations have reduction loops
 // CHECK-LABEL: func.func @softmax_rows
 // CHECK-SAME: (%[[X:.+]]: memref<64x256xf32>)
 // CHECK: %[[OUT:.+]] = memref.alloc() {{.+}} : memref<64x256xf32>
@@ -65,6 +72,10 @@ func.func @matmul_bias_relu(%a: tensor<512x256xf32>, %b: tensor<256x512xf32>, %b
 // CHECK: %[[RAW:.+]] = gpu.dynamic_shared_memory
 // CHECK-DAG: %[[MAX:.+]] = memref.view %[[RAW]][%{{.+}}][] : {{.+}} to memref<1xf32, #gpu.address_space<workgroup>>
 // CHECK-DAG: %[[SUM:.+]] = memref.view %[[RAW]][%{{.+}}][] : {{.+}} to memref<1xf32, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[STAGED:.+]] = memref.view %[[RAW]][%c32][] : {{.+}} to memref<1x8xf32, #gpu.address_space<workgroup>>
+// CHECK: vector.store %{{.+}}, %[[STAGED]]
+// CHECK: gpu.barrier
+// CHECK: memref.load %[[STAGED]]
 // CHECK: arith.maximumf
 // CHECK: memref.store %{{.+}}, %[[MAX]]
 // CHECK: gpu.barrier
