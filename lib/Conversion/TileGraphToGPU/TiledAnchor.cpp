@@ -347,6 +347,28 @@ static int findEpilogueAnchor(Group &group, int target) {
   return fromAnchor.contains(target) ? anchor : -1;
 }
 
+/// A register-level member with reduction loops that member `index`'s
+/// inputs are computed from (the tiled kernel would recompute it for every
+/// staged element, where the per-point form computes it once per point), or
+/// -1.
+static int findRegisterReduction(Group &group, int index) {
+  SmallVector<int> worklist = {index};
+  llvm::SmallDenseSet<int> seen = {index};
+  while (!worklist.empty()) {
+    int m = worklist.pop_back_val();
+    for (const OperandSource &source : group.members[m].sources) {
+      int p = source.producer;
+      if (p < 0 || group.members[p].shared || group.members[p].isFill ||
+          !seen.insert(p).second)
+        continue;
+      if (group.members[p].op.getNumReductionLoops() != 0)
+        return p;
+      worklist.push_back(p);
+    }
+  }
+  return -1;
+}
+
 int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
                                           int64_t &threads,
                                           int64_t intermediateBytes,
@@ -375,6 +397,12 @@ int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
     auto reject = [&](const std::string &why) {
       notPlanned.push_back(name + ": " + why);
     };
+    if (int q = findRegisterReduction(group, kernelIndex); q >= 0) {
+      reject("it reads the register-level reduction '" +
+             group.members[q].op->getName().getStringRef().str() +
+             "', which staging would recompute per element");
+      continue;
+    }
     std::string reason;
     FailureOr<OpFootprint> footprint = OpFootprint::fromLinalgOp(op, reason);
     if (failed(footprint)) {
