@@ -102,6 +102,34 @@ TileConfig FusedCostModel::getMemberConfig(const OpFootprint &footprint,
   return config;
 }
 
+TileConfig FusedCostModel::getFusedConfig(const OpFootprint &footprint,
+                                          const TileBox &loops,
+                                          const TileConfig *separate,
+                                          int64_t targetThreads,
+                                          bool padToWarps) const {
+  TileConfig config =
+      getMemberConfig(footprint, loops, targetThreads, padToWarps);
+  if (!separate)
+    return config;
+  if (separate->block == config.block)
+    return *separate;
+  if (!model.usesTensorCores(footprint, *separate) ||
+      separate->warp.size() != config.block.size())
+    return config;
+  TileConfig tensorCores = *separate;
+  tensorCores.block.clear();
+  for (auto [p, l] : llvm::enumerate(footprint.parallelLoops)) {
+    int64_t block = std::max<int64_t>(1, loops.sizes[l]);
+    if (block % separate->warp[p] != 0)
+      return config;
+    tensorCores.block.push_back(block);
+  }
+  if (!model.usesTensorCores(footprint, tensorCores) ||
+      !model.estimate(footprint, tensorCores).fits)
+    return config;
+  return tensorCores;
+}
+
 /// True when `value` is made inside every tile without reading global
 /// memory: an empty tensor, a splat constant or a fill of either.
 static bool isRecomputedInit(Value value) {
@@ -183,11 +211,12 @@ FusedCostEstimate FusedCostModel::estimate(const FusedGroup &group,
                                                   group.footprints)) {
     linalg::LinalgOp op = member;
     const TileBox &loops = propagation->getIterationTile(op);
-    TileConfig config = getMemberConfig(footprint, loops);
     unsigned memberIndex = est.memberConfigs.size();
-    if (memberIndex < group.separateConfigs.size() &&
-        group.separateConfigs[memberIndex].block == config.block)
-      config = group.separateConfigs[memberIndex];
+    TileConfig config = getFusedConfig(
+        footprint, loops,
+        memberIndex < group.separateConfigs.size()
+            ? &group.separateConfigs[memberIndex]
+            : nullptr);
     CostEstimate memberEstimate = model.estimate(footprint, config);
     est.memberConfigs.push_back(config);
     if (!memberEstimate.fits)

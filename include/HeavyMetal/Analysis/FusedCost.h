@@ -89,6 +89,17 @@ public:
                              int64_t targetThreads = 256,
                              bool padToWarps = true) const;
 
+  /// The configuration a member with iteration tile `loops` has in a fused
+  /// kernel, given the one it has alone (`separate`, Roller's, may be null):
+  /// `separate` when its block is the tile's; on tensor cores with
+  /// `separate`'s warp and thread tiles and steps when `separate` runs there
+  /// and its warp tile divides the tile (a fused kernel keeps the tensor
+  /// cores); else getMemberConfig.
+  TileConfig getFusedConfig(const OpFootprint &footprint, const TileBox &loops,
+                            const TileConfig *separate,
+                            int64_t targetThreads = 256,
+                            bool padToWarps = true) const;
+
 private:
   const CostModel &model;
 };

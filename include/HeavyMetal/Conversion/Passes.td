@@ -191,7 +191,14 @@ def ConvertTileGraphToGPU : Pass<"convert-tilegraph-to-gpu", "func::FuncOp"> {
                            "::mlir::hm::rtile::RTileDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect",
-                           "::mlir::memref::MemRefDialect"];
+                           "::mlir::memref::MemRefDialect",
+                           // The tiled kernels of group contractions:
+                           // vector loads/stores, WMMA accumulator loops as
+                           // branches, bf16 nvvm.mma.sync (TiledAnchor.cpp).
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::cf::ControlFlowDialect",
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::LLVM::LLVMDialect"];
   let options = [
     Option<"arch", "arch", "std::string", /*default=*/"\"sm_90\"",
            "Built-in #rtile.arch whose shared memory per block bounds a group">,

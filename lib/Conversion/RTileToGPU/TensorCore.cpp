@@ -103,8 +103,14 @@ LogicalResult lowerFragmentLoops(gpu::LaunchOp launch) {
 class TensorCoreKernelBuilder {
 public:
   TensorCoreKernelBuilder(linalg::LinalgOp op, const OpFootprint &footprint,
-                          const TileConfig &config)
-      : op(op), fp(footprint), config(config), loc(op.getLoc()) {}
+                          const TileConfig &config,
+                          const TiledKernelHooks *hooks = nullptr)
+      : op(op), fp(footprint), config(config), loc(op.getLoc()),
+        hooks(hooks) {
+    for (OpOperand &operand : op->getOpOperands())
+      if (isa<ShapedType>(operand.get().getType()))
+        operandNumbers.push_back(operand.getOperandNumber());
+  }
 
   /// Why the operation does not fit this kernel (empty if it does); fills
   /// the loop groups and tile sizes.
@@ -167,6 +173,15 @@ private:
   void stageTile(OpBuilder &b, unsigned operand, Value tile,
                  ValueRange stepOrigin, bool kIsColumns,
                  ArrayRef<unsigned> spatialGroup, bool kMinorTile);
+  /// Input operand `number`'s element at `indices`: from the hooks when
+  /// they compute it, else loaded.
+  Value loadInput(OpBuilder &b, unsigned number, ArrayRef<Value> indices) {
+    unsigned index = getFootprintIndex(number);
+    if (hooks && hooks->loadInput &&
+        llvm::is_contained(hooks->computedInputs, index))
+      return hooks->loadInput(b, index, indices);
+    return memref::LoadOp::create(b, loc, op->getOperand(number), indices);
+  }
   /// Stores `value(b)` (f32) to the output element at batch point `point`
   /// of the warp, row `rowInWarp` and column `columnInWarp` of its warp
   /// tile, if inside the loops: adds the output's initial value, rounds to
@@ -175,10 +190,19 @@ private:
                           Value columnInWarp,
                           function_ref<Value(OpBuilder &)> value);
 
+  /// The footprint's index of op operand `number`.
+  unsigned getFootprintIndex(unsigned number) const {
+    return llvm::find(operandNumbers, number) - operandNumbers.begin();
+  }
+
   linalg::LinalgOp op;
   const OpFootprint &fp;
   const TileConfig &config;
   Location loc;
+  /// Welder's fused groups (TileGraphToGPU): computed inputs, the initial
+  /// output and the stores; null for a kernel of its own.
+  const TiledKernelHooks *hooks;
+  SmallVector<unsigned> operandNumbers;
 
   /// Positions in fp.parallelLoops of the batch, row (A) and column (B)
   /// loops, in loop order.
@@ -344,7 +368,6 @@ void TensorCoreKernelBuilder::stageTile(OpBuilder &b, unsigned operand,
     loops[l] = arith::AddIOp::create(b, loc, stepOrigin[i], kCoords[i]);
     checked.emplace_back(l, loops[l]);
   }
-  Value source = op->getOperand(operand);
   AffineMap map = fp.operands[operand].indexingMap;
   SmallVector<Value> indices;
   for (unsigned d = 0; d < map.getNumResults(); ++d)
@@ -356,9 +379,8 @@ void TensorCoreKernelBuilder::stageTile(OpBuilder &b, unsigned operand,
     auto ifOp = scf::IfOp::create(b, loc, TypeRange{inputType}, inside,
                                   /*withElseRegion=*/true);
     OpBuilder thenBuilder = ifOp.getThenBodyBuilder();
-    scf::YieldOp::create(
-        thenBuilder, loc,
-        ValueRange{memref::LoadOp::create(thenBuilder, loc, source, indices)});
+    scf::YieldOp::create(thenBuilder, loc,
+                         ValueRange{loadInput(thenBuilder, operand, indices)});
     OpBuilder elseBuilder = ifOp.getElseBodyBuilder();
     scf::YieldOp::create(
         elseBuilder, loc,
@@ -366,7 +388,7 @@ void TensorCoreKernelBuilder::stageTile(OpBuilder &b, unsigned operand,
             elseBuilder, loc, elseBuilder.getZeroAttr(inputType))});
     value = ifOp.getResult(0);
   } else {
-    value = memref::LoadOp::create(b, loc, source, indices);
+    value = loadInput(b, operand, indices);
   }
   Value batchIndex = linearize(b, batchCoords, batchExtents);
   SmallVector<int64_t> spatialSizes(warpCounts);
@@ -409,14 +431,20 @@ void TensorCoreKernelBuilder::storeOutputElement(
   auto body = [&](OpBuilder &gb) {
     Value v = value(gb);
     if (fp.operands[outputOperand].isRead) {
-      Value initial = memref::LoadOp::create(gb, loc, output, indices);
+      Value initial =
+          hooks && hooks->initialOutput
+              ? hooks->initialOutput(gb, indices)
+              : memref::LoadOp::create(gb, loc, output, indices).getResult();
       if (!outputType.isF32())
         initial = arith::ExtFOp::create(gb, loc, gb.getF32Type(), initial);
       v = arith::AddFOp::create(gb, loc, initial, v);
     }
     if (!outputType.isF32())
       v = arith::TruncFOp::create(gb, loc, outputType, v);
-    memref::StoreOp::create(gb, loc, v, output, indices);
+    if (hooks && hooks->storeOutput)
+      hooks->storeOutput(gb, indices, v);
+    else
+      memref::StoreOp::create(gb, loc, v, output, indices);
   };
   if (Value inside = inBounds(b, checked)) {
     auto ifOp = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
@@ -636,7 +664,8 @@ LogicalResult TensorCoreKernelBuilder::build(RewriterBase &rewriter) {
           storeOutputElement(eb, point, row, column,
                              [&](OpBuilder &) { return value; });
         });
-    rewriter.eraseOp(op);
+    if (!hooks)
+      rewriter.eraseOp(op);
     return success();
   }
 
@@ -676,7 +705,8 @@ LogicalResult TensorCoreKernelBuilder::build(RewriterBase &rewriter) {
     rewriter.eraseOp(launch);
     return failure();
   }
-  rewriter.eraseOp(op);
+  if (!hooks)
+    rewriter.eraseOp(op);
   return success();
 }
 
@@ -686,10 +716,11 @@ LogicalResult mlir::hm::lowerToTensorCores(RewriterBase &rewriter,
                                            linalg::LinalgOp op,
                                            const OpFootprint &footprint,
                                            const TileConfig &config,
-                                           rtile::ArchAttr arch) {
+                                           rtile::ArchAttr arch,
+                                           const TiledKernelHooks *hooks) {
   if (!CostModel(arch).usesTensorCores(footprint, config))
     return failure();
-  TensorCoreKernelBuilder builder(op, footprint, config);
+  TensorCoreKernelBuilder builder(op, footprint, config, hooks);
   if (!builder.analyse().empty())
     return failure();
   // The bf16 kernels need the NVVM and LLVM dialects, dependent dialects of

@@ -14,6 +14,8 @@
 #include "HeavyMetal/Analysis/OpFootprint.h"
 #include "HeavyMetal/Dialect/RTile/IR/RTile.h"
 
+#include "TiledKernel.h"
+
 // Dialects the kernels use beyond the pass's inputs: the WMMA accumulator
 // loops are cf branches (see TensorCore.cpp); the bf16 kernels call
 // nvvm.mma.sync, whose result is an LLVM struct.
@@ -28,11 +30,14 @@ namespace mlir::hm {
 /// Replaces `op` (on buffers) by a tensor-core kernel following `config` on
 /// `arch` and returns success; returns failure, changing nothing, when the
 /// operation or configuration does not run on tensor cores, so that the
-/// caller emits the CUDA-core kernel instead.
+/// caller emits the CUDA-core kernel instead. With `hooks` (Welder's fused
+/// groups, as for buildTiledKernel), the kernel is built before `op`, which
+/// is left in place for the caller to erase.
 LogicalResult lowerToTensorCores(RewriterBase &rewriter, linalg::LinalgOp op,
                                  const OpFootprint &footprint,
                                  const TileConfig &config,
-                                 rtile::ArchAttr arch);
+                                 rtile::ArchAttr arch,
+                                 const TiledKernelHooks *hooks = nullptr);
 
 } // namespace mlir::hm
 

@@ -702,13 +702,6 @@ struct ConvertTileGraphToGPU final
     : hm::impl::ConvertTileGraphToGPUBase<ConvertTileGraphToGPU> {
   using Base::Base;
 
-  void getDependentDialects(DialectRegistry &registry) const override {
-    Base::getDependentDialects(registry);
-    // The tiled kernel of a group's contraction (TiledAnchor.cpp) loads and
-    // stores vectors.
-    registry.insert<vector::VectorDialect>();
-  }
-
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     rtile::ArchAttr archAttr = rtile::getBuiltinArch(&getContext(), arch);

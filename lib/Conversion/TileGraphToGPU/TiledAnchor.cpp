@@ -21,6 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "../RTileToGPU/TensorCore.h"
 #include "../RTileToGPU/TiledKernel.h"
 #include "GroupLowering.h"
 
@@ -215,18 +216,17 @@ LogicalResult welder_lowering::lowerThroughTiledAnchor(Group &group,
   // Roller's configuration when its block tile is the group's tile, else
   // the one the fused cost model priced the group with: the group's tile
   // split into threads (FusedCostModel::getMemberConfig).
-  TileConfig config;
+  std::optional<TileConfig> separate;
   if (configAttr)
-    config = TileConfig::fromAttr(configAttr);
-  bool rollers =
-      configAttr && hasBlockTile(anchor, *footprint, config.block, group);
-  if (!rollers) {
-    CostModel model(arch);
-    config = FusedCostModel(model).getMemberConfig(
-        *footprint,
-        getLoopBox(anchor, *footprint, group.tile, group.members[group.root]),
-        /*targetThreads=*/256, /*padToWarps=*/false);
-  }
+    separate = TileConfig::fromAttr(configAttr);
+  CostModel model(arch);
+  TileConfig config = FusedCostModel(model).getFusedConfig(
+      *footprint,
+      getLoopBox(anchor, *footprint, group.tile, group.members[group.root]),
+      separate ? &*separate : nullptr, /*targetThreads=*/256,
+      /*padToWarps=*/false);
+  bool rollers = separate && config.block == separate->block;
+  bool tensorCoreConfig = model.usesTensorCores(*footprint, config);
   whyNot = whyNotTiled(group, anchorIndex, *footprint, config, arch);
   if (!whyNot.empty())
     return failure();
@@ -284,21 +284,39 @@ LogicalResult welder_lowering::lowerThroughTiledAnchor(Group &group,
       memref::StoreOp::create(b, root.op.getLoc(), result, output, coords);
     };
   IRRewriter rewriter(anchor.op->getContext());
-  buildTiledKernel(rewriter, anchor.op, *footprint, config, hooks);
+  // Roller's configuration on tensor cores: its tensor-core kernel with the
+  // same hooks; otherwise (or when it cannot be built) the CUDA-core one.
+  bool tensorCores =
+      tensorCoreConfig &&
+      succeeded(lowerToTensorCores(rewriter, anchor.op, *footprint, config,
+                                   arch, &hooks));
+  if (!tensorCores)
+    buildTiledKernel(rewriter, anchor.op, *footprint, config, hooks);
 
   int64_t blocks = 1;
   for (auto [extent, size] : llvm::zip_equal(root.shape, group.tile))
     blocks *= llvm::divideCeil(extent, size);
-  summary = llvm::formatv("{0} operations through the tiled kernel of {1}, "
+  std::string origin = rollers ? "Roller's configuration"
+                       : tensorCoreConfig
+                           ? "Roller's tensor-core warp tiles over the "
+                             "group's tile"
+                           : "the group's tile split into threads";
+  summary =
+      tensorCores
+          ? llvm::formatv("{0} operations through the tensor-core kernel of "
+                          "{1}, {2} blocks; {3} (block {4} warp {5} step {6})",
+                          group.members.size(), name, blocks, origin,
+                          joinExtents(config.block), joinExtents(config.warp),
+                          joinExtents(config.reduction))
+                .str()
+          : llvm::formatv("{0} operations through the tiled kernel of {1}, "
                           "{2} blocks of {3} threads, {4} bytes of shared "
                           "memory for its staged inputs; {5} (block {6} "
                           "thread {7} step {8})",
                           group.members.size(), name, blocks,
                           config.getThreadsPerBlock(),
                           getTiledKernelSharedMemory(*footprint, config),
-                          rollers ? "Roller's configuration"
-                                  : "the group's tile split into threads",
-                          joinExtents(config.block),
+                          origin, joinExtents(config.block),
                           joinExtents(config.thread),
                           joinExtents(config.reduction))
                 .str();
