@@ -32,6 +32,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -178,7 +179,7 @@ void TiledKernel::setOrigins(OpBuilder &b, ArrayRef<Value> blockCoords) {
   };
   size_t numParallel = fp.parallelLoops.size();
   for (auto [p, threadCoord] :
-       llvm::enumerate(delinearize(threadId, threadDims))) {
+       llvm::enumerate(delinearize(pointThreadId, threadDims))) {
     // Block origins: given (embedded), else block coordinate x block tile.
     if (blockOrigin.size() <= p)
       blockOrigin.push_back(arith::MulIOp::create(
@@ -234,7 +235,7 @@ void TiledKernel::build(RewriterBase &rewriter) {
          llvm::zip_equal(staged, launch.getWorkgroupAttributions()))
       input.buffer = buffer;
   }
-  threadId = launch.getThreadIds().x;
+  threadId = pointThreadId = launch.getThreadIds().x;
   numThreads = cst(b, threads);
   SmallVector<OpFoldResult> gridBasis = llvm::map_to_vector(
       gridDims, [&](int64_t e) -> OpFoldResult { return b.getIndexAttr(e); });
@@ -257,12 +258,30 @@ void TiledKernel::buildInLaunch(OpBuilder &b,
     input.buffer = memref::ViewOp::create(
         b, loc, type, embedding.sharedMemory,
         cst(b, embedding.sharedOffset + offset), ValueRange());
-  threadId = embedding.threadId;
+  threadId = pointThreadId = embedding.threadId;
   numThreads = cst(b, embedding.threads);
   int64_t threads = config.getThreadsPerBlock();
-  if (embedding.threads > threads)
-    active = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, threadId,
-                                   cst(b, threads));
+  if (embedding.reductionLanes > 1) {
+    // Thread t works on register tile t / lanes, lane t mod lanes.
+    lanes = embedding.reductionLanes;
+    combiner = getSplitReductionCombiner(op);
+    lane = arith::RemUIOp::create(b, loc, threadId, cst(b, lanes));
+    pointThreadId = arith::DivUIOp::create(b, loc, threadId, cst(b, lanes));
+    Type accType = fp.operands[operandNumbers.size() - 1].elementType;
+    scratch = memref::ViewOp::create(
+        b, loc,
+        MemRefType::get({threads * lanes}, accType,
+                        MemRefLayoutAttrInterface(),
+                        gpu::AddressSpaceAttr::get(
+                            b.getContext(),
+                            gpu::GPUDialect::getWorkgroupAddressSpace())),
+        embedding.sharedMemory,
+        cst(b, embedding.sharedOffset + embedding.scratchOffset),
+        ValueRange());
+  }
+  if (embedding.threads > threads * lanes || lanes > 1)
+    active = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                   pointThreadId, cst(b, threads));
   blockOrigin.assign(embedding.origin.begin(), embedding.origin.end());
   setOrigins(b, {});
   emitBody(b, embedding.accumulators);
@@ -386,6 +405,14 @@ void TiledKernel::emitBody(OpBuilder &b, ValueRange accumulators) {
         loopValues(point, SmallVector<Value>(numReduction, cst(nb, 0)));
     for (auto [i, acc] : llvm::zip_equal(outputs, accumulators)) {
       Value v = loadOutput(nb, i, loops);
+      if (lanes > 1) {
+        // Lanes other than 0 start from the combiner's neutral element.
+        Value isFirst = arith::CmpIOp::create(nb, loc, arith::CmpIPredicate::eq,
+                                              lane, cst(nb, 0));
+        Value neutral = arith::ConstantOp::create(
+            nb, loc, *arith::getNeutralElement(combiner));
+        v = arith::SelectOp::create(nb, loc, isFirst, v, neutral);
+      }
       memref::StoreOp::create(nb, loc, v, acc, tile);
     }
   });
@@ -411,6 +438,12 @@ void TiledKernel::emitBody(OpBuilder &b, ValueRange accumulators) {
     SmallVector<Value> ones(numReduction, cst(sb, 1));
     SmallVector<Value> ubs = llvm::map_to_vector(
         config.reduction, [&](int64_t r) { return cst(sb, r); });
+    if (lanes > 1) {
+      // Split: lane j takes iterations j, j + lanes, ... of the step (one
+      // reduction loop).
+      zeros.front() = lane;
+      ones.front() = cst(sb, lanes);
+    }
     scf::LoopNest nest = scf::buildLoopNest(
         sb, loc, zeros, ubs, ones,
         [&](OpBuilder &rb, Location, ValueRange offsets) {
@@ -435,7 +468,8 @@ void TiledKernel::emitBody(OpBuilder &b, ValueRange accumulators) {
                     });
                   });
         });
-    stepLoops.append(nest.loops.begin(), nest.loops.end());
+    if (lanes == 1)
+      stepLoops.append(nest.loops.begin(), nest.loops.end());
   };
 
   Value zero = cst(b, 0);
@@ -487,6 +521,53 @@ void TiledKernel::emitBody(OpBuilder &b, ValueRange accumulators) {
     gpu::BarrierOp::create(b, loc);
   }
 
+  if (lanes > 1) {
+    // The lanes' partial results through workgroup memory, combined by a
+    // tree (lane j < stride takes j + stride's, a barrier per level); lane 0
+    // stores.
+    Value slot = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, pointThreadId, cst(b, lanes)),
+        lane);
+    Value acc = accumulators.front();
+    forEachThreadPoint(b, 1, [&](OpBuilder &nb, ArrayRef<Value> tile,
+                                 ArrayRef<Value>) {
+      Value partial = memref::LoadOp::create(nb, loc, acc, tile);
+      memref::StoreOp::create(nb, loc, partial, scratch, slot);
+    });
+    gpu::BarrierOp::create(b, loc);
+    for (int64_t stride = lanes / 2; stride >= 1; stride /= 2) {
+      Value takes = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                          lane, cst(b, stride));
+      forEachThreadPoint(b, 1, [&](OpBuilder &nb, ArrayRef<Value>,
+                                   ArrayRef<Value>) {
+        guarded(nb, takes, [&](OpBuilder &gb) {
+          IRMapping mapping;
+          mapping.map(combiner->getOperand(0),
+                      memref::LoadOp::create(gb, loc, scratch, slot));
+          mapping.map(combiner->getOperand(1),
+                      memref::LoadOp::create(
+                          gb, loc, scratch,
+                          ValueRange{arith::AddIOp::create(
+                              gb, loc, slot, cst(gb, stride))}));
+          Operation *combined = gb.clone(*combiner, mapping);
+          memref::StoreOp::create(gb, loc, combined->getResult(0), scratch,
+                                  slot);
+        });
+      });
+      gpu::BarrierOp::create(b, loc);
+    }
+    Value isFirst = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          lane, cst(b, 0));
+    forEachThreadPoint(b, 1, [&](OpBuilder &nb, ArrayRef<Value>,
+                                 ArrayRef<Value> point) {
+      guarded(nb, isFirst, [&](OpBuilder &gb) {
+        storeOutput(gb, outputs.front(), point,
+                    {memref::LoadOp::create(gb, loc, scratch, slot)});
+      });
+    });
+    unroll(threadLoops, {});
+    return;
+  }
   forEachThreadPoint(b, groupWidth, [&](OpBuilder &nb, ArrayRef<Value> tile,
                                         ArrayRef<Value> point) {
     for (auto [i, acc] : llvm::zip_equal(outputs, accumulators)) {
@@ -599,4 +680,22 @@ void mlir::hm::buildTiledKernelInLaunch(OpBuilder &b, linalg::LinalgOp op,
                                         const TiledKernelHooks &hooks,
                                         const TiledKernelEmbedding &embedding) {
   TiledKernel(op, footprint, config, hooks).buildInLaunch(b, embedding);
+}
+
+Operation *mlir::hm::getSplitReductionCombiner(linalg::LinalgOp op) {
+  if (op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 1)
+    return nullptr;
+  SmallVector<Operation *> combiners;
+  Block *body = op.getBlock();
+  BlockArgument out =
+      op.getMatchingBlockArgument(op.getDpsInitOperand(0));
+  if (!matchReduction(body->getArguments().take_back(1), 0, combiners) ||
+      combiners.size() != 1 || out != body->getArguments().back())
+    return nullptr;
+  Operation *combiner = combiners.front();
+  if (combiner->getNumOperands() != 2 ||
+      !arith::getNeutralElement(combiner) ||
+      !combiner->hasTrait<OpTrait::IsCommutative>())
+    return nullptr;
+  return combiner;
 }

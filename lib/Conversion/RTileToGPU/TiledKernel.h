@@ -83,7 +83,23 @@ struct TiledKernelEmbedding {
   int64_t sharedOffset = 0;
   /// Private buffers of getTiledKernelAccumulatorTypes.
   SmallVector<Value> accumulators;
+  /// Threads per register tile that split the reduction (Welder's
+  /// block-level reductions; 1: none). Only for a configuration of one
+  /// point per thread, one reduction loop and a combiner
+  /// (getSplitReductionCombiner): lane j accumulates iterations j, j +
+  /// lanes, ... from the combiner's neutral element (lane 0 from the initial
+  /// value); the partials go through config threads x lanes elements of
+  /// workgroup memory at `scratchOffset` past `sharedOffset`, combined by a
+  /// tree (a barrier per level); lane 0 stores.
+  int64_t reductionLanes = 1;
+  int64_t scratchOffset = 0;
 };
+
+/// The payload operation combining `op`'s output with each iteration's
+/// value (arith.addf, arith.maximumf, ...: commutative, with a neutral
+/// element; upstream's matchReduction), when `op` has one output and one
+/// reduction loop; else null.
+Operation *getSplitReductionCombiner(linalg::LinalgOp op);
 
 /// The private accumulator buffers the tiled kernel of `op` needs (one per
 /// output with the config's thread tile; none without reduction loops).

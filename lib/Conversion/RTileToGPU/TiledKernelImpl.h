@@ -209,6 +209,12 @@ private:
   SmallVector<int64_t> originSteps;
   /// Embedded in a larger block: whether this thread has a register tile.
   Value active;
+  /// Split reductions (TiledKernelEmbedding::reductionLanes): threads per
+  /// register tile, this thread's lane, its register tile's thread index,
+  /// the partials' workgroup buffer and the payload's combiner.
+  int64_t lanes = 1;
+  Value lane, pointThreadId, scratch;
+  Operation *combiner = nullptr;
   SmallVector<Type> workgroupTypes;
   SmallVector<int64_t> byteOffsets;
   SmallVector<Value> blockOrigin, threadOrigin;

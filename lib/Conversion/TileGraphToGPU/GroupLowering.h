@@ -62,6 +62,10 @@ struct Member {
   /// member is the element-wise epilogue of: the contraction's index (the
   /// footprint and config are its).
   int tiledAnchor = -1;
+  /// Threads per output point splitting the kernel's reduction, and where
+  /// their partials go in the staging region (TiledKernelEmbedding).
+  int64_t reductionLanes = 1;
+  int64_t scratchOffset = 0;
   SmallVector<Type> accumulatorTypes;
   SmallVector<Value> accumulators;
   // Filled while emitting.

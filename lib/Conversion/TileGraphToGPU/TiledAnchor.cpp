@@ -435,12 +435,44 @@ int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
     TileConfig config = fused.getMemberConfig(
         *footprint, getLoopBox(kernelMember, *footprint, member.sizes, member),
         threads, /*padToWarps=*/false);
+    // Few outputs for the launch's threads (a row reduction over a box of
+    // a few rows): threads split each output's reduction (Welder's
+    // block-level reductions), with a step of at least one iteration per
+    // lane.
+    int64_t lanes = 1;
+    int64_t points = config.getThreadsPerBlock();
+    if (getSplitReductionCombiner(op) &&
+        llvm::all_of(config.thread, [](int64_t t) { return t == 1; })) {
+      int64_t extent = footprint->loopExtents[footprint->reductionLoops[0]];
+      lanes = std::min<int64_t>(static_cast<int64_t>(llvm::bit_floor(static_cast<uint64_t>(threads / points))),
+                                static_cast<int64_t>(llvm::bit_floor(static_cast<uint64_t>(extent))));
+      lanes = std::max<int64_t>(lanes, 1);
+      // Each lane takes Roller's step of iterations per step.
+      TileConfig split = config;
+      split.reduction[0] = std::min<int64_t>(lanes * config.reduction[0],
+                                             llvm::alignTo(extent, lanes));
+      int64_t splitBytes =
+          llvm::alignTo(getTiledKernelSharedMemory(*footprint, split), 16) +
+          llvm::alignTo(points * lanes *
+                            footprint->operands.back().elementBytes,
+                        16);
+      if (lanes > 1 && stagingOffset + splitBytes <= arch.getSmemPerBlock())
+        config = split;
+      else
+        lanes = 1;
+    }
     std::string invalid = verifyTiledKernelConfig(*footprint, config, arch);
     if (!invalid.empty()) {
       reject("for its box, " + invalid);
       continue;
     }
     int64_t staging = getTiledKernelSharedMemory(*footprint, config);
+    int64_t scratchOffset = llvm::alignTo(staging, 16);
+    if (lanes > 1)
+      staging = scratchOffset +
+                llvm::alignTo(points * lanes *
+                                  footprint->operands.back().elementBytes,
+                              16);
     if (stagingOffset + staging > arch.getSmemPerBlock()) {
       reject(llvm::formatv("its staged inputs ({0} bytes) do not fit beside "
                            "the intermediates",
@@ -454,6 +486,8 @@ int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
         getTiledKernelAccumulatorTypes(op, *footprint, config);
     member.footprint = std::make_shared<OpFootprint>(std::move(*footprint));
     member.config = config;
+    member.reductionLanes = lanes;
+    member.scratchOffset = scratchOffset;
     if (kernelIndex != static_cast<int>(i))
       member.tiledAnchor = kernelIndex;
     std::string description =
@@ -461,6 +495,8 @@ int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
                       joinExtents(config.block), joinExtents(config.thread),
                       joinExtents(config.reduction))
             .str();
+    if (lanes > 1)
+      description += llvm::formatv(" split over {0} threads per output", lanes);
     if (member.tiledAnchor >= 0)
       description += " with its epilogue up to '" +
                      member.op->getName().getStringRef().str() + "'";
@@ -574,6 +610,8 @@ void GroupEmitter::emitTiledMember(int index, Value sharedMemory,
   embedding.sharedMemory = sharedMemory;
   embedding.sharedOffset = stagingOffset;
   embedding.accumulators = target.accumulators;
+  embedding.reductionLanes = target.reductionLanes;
+  embedding.scratchOffset = target.scratchOffset;
   // Its own builder: the hooks move this emitter's to where they are called.
   OpBuilder kernelBuilder(b.getContext());
   kernelBuilder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());

@@ -60,10 +60,11 @@ func.func @matmul_bias_relu(%a: tensor<512x256xf32>, %b: tensor<256x512xf32>, %b
 
 // Softmax: the row maximum and the row sum are shared-level (the quotient
 // reads them along every column): each computed once per block into
-// workgroup memory by the reductions' tiled kernel (the row staged 8 columns
-// per step after the intermediates, the accumulator private), a barrier
-// after each; the intermediate buffers go.
-// REMARK: remark: group 'softmax_rows_k0' lowered to one gpu.launch: 5 operations, 64 blocks of 256 threads, 2 intermediates in 32 bytes of shared memory; through the tiled kernel in the launch: 'linalg.generic' block 1 thread 1 step 8, 'linalg.generic' block 1 thread 1 step 8 (32 bytes of shared memory for staged inputs); not one tiled kernel: 2 operations have reduction loops
+// workgroup memory by the reductions' tiled kernel (the 256-wide row staged
+// after the intermediates, split over the block's 256 threads, the partials
+// combined in workgroup memory), a barrier after each; the intermediate
+// buffers go.
+// REMARK: remark: group 'softmax_rows_k0' lowered to one gpu.launch: 5 operations, 64 blocks of 256 threads, 2 intermediates in 32 bytes of shared memory; through the tiled kernel in the launch: 'linalg.generic' block 1 thread 1 step 256 split over 256 threads per output, 'linalg.generic' block 1 thread 1 step 256 split over 256 threads per output (2048 bytes of shared memory for staged inputs); not one tiled kernel: 2 operations have reduction loops
 // CHECK-LABEL: func.func @softmax_rows
 // CHECK-SAME: (%[[X:.+]]: memref<64x256xf32>)
 // CHECK: %[[OUT:.+]] = memref.alloc() {{.+}} : memref<64x256xf32>
@@ -72,10 +73,14 @@ func.func @matmul_bias_relu(%a: tensor<512x256xf32>, %b: tensor<256x512xf32>, %b
 // CHECK: %[[RAW:.+]] = gpu.dynamic_shared_memory
 // CHECK-DAG: %[[MAX:.+]] = memref.view %[[RAW]][%{{.+}}][] : {{.+}} to memref<1xf32, #gpu.address_space<workgroup>>
 // CHECK-DAG: %[[SUM:.+]] = memref.view %[[RAW]][%{{.+}}][] : {{.+}} to memref<1xf32, #gpu.address_space<workgroup>>
-// CHECK-DAG: %[[STAGED:.+]] = memref.view %[[RAW]][%c32][] : {{.+}} to memref<1x8xf32, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[STAGED:.+]] = memref.view %[[RAW]][%c32][] : {{.+}} to memref<1x256xf32, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[PARTIALS:.+]] = memref.view %[[RAW]][%c1056][] : {{.+}} to memref<256xf32, #gpu.address_space<workgroup>>
 // CHECK: vector.store %{{.+}}, %[[STAGED]]
 // CHECK: gpu.barrier
 // CHECK: memref.load %[[STAGED]]
+// CHECK: arith.maximumf
+// CHECK: memref.store %{{.+}}, %[[PARTIALS]]
+// CHECK: gpu.barrier
 // CHECK: arith.maximumf
 // CHECK: memref.store %{{.+}}, %[[MAX]]
 // CHECK: gpu.barrier
