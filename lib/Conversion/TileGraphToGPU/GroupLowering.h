@@ -148,7 +148,8 @@ LogicalResult lowerThroughTiledAnchor(Group &group, rtile::ArchAttr arch,
                                       std::string &summary);
 
 /// Plans Roller's tiled kernel, inside the group's launch of `threads`
-/// threads, for each member with reduction loops that the block computes
+/// threads (at most `maxThreads`: reductions with few outputs are split over
+/// up to that many), for each member with reduction loops that the block computes
 /// whole (a shared-level intermediate or the group's output): a
 /// configuration whose block tile is the member's box (the one the fused
 /// cost model priced it with, FusedCostModel::getMemberConfig). Their staged
@@ -156,7 +157,8 @@ LogicalResult lowerThroughTiledAnchor(Group &group, rtile::ArchAttr arch,
 /// returns its size. Raises `threads` to the largest configuration's;
 /// `summary` describes the planned members, `whyNot` the ones left per
 /// point.
-int64_t planTiledMembers(Group &group, rtile::ArchAttr arch, int64_t &threads,
+int64_t planTiledMembers(Group &group, rtile::ArchAttr arch,
+                         int64_t maxThreads, int64_t &threads,
                          int64_t intermediateBytes, std::string &summary,
                          std::string &whyNot);
 

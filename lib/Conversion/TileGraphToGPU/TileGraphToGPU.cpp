@@ -773,7 +773,7 @@ struct ConvertTileGraphToGPU final
         int64_t intermediateBytes = sharedBytes;
         std::string tiledMembers, perPoint;
         int64_t stagingBytes = planTiledMembers(
-            group, archAttr, threads, intermediateBytes, tiledMembers,
+            group, archAttr, blockSize, threads, intermediateBytes, tiledMembers,
             perPoint);
         int64_t stagingOffset = llvm::alignTo(intermediateBytes, 16);
         if (stagingBytes)

@@ -230,6 +230,19 @@ LogicalResult welder_lowering::lowerThroughTiledAnchor(Group &group,
   whyNot = whyNotTiled(group, anchorIndex, *footprint, config, arch);
   if (!whyNot.empty())
     return failure();
+  // A reduction with fewer outputs per tile than a warp has threads (a row
+  // reduction over a tile of a few rows) is better split over a block's
+  // threads, which the group's own launch does (planTiledMembers).
+  if (!model.usesTensorCores(*footprint, config) &&
+      config.getThreadsPerBlock() < arch.getWarpSize() &&
+      getSplitReductionCombiner(anchor.op) &&
+      llvm::all_of(config.thread, [](int64_t t) { return t == 1; })) {
+    whyNot = llvm::formatv("its {0} outputs per tile are split over the "
+                           "block's threads instead",
+                           config.getThreadsPerBlock())
+                 .str();
+    return failure();
+  }
 
   // The kernel goes where the group's output is written: the epilogue's
   // operands are defined there.
@@ -388,6 +401,7 @@ static int findRegisterReduction(Group &group, int index) {
 }
 
 int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
+                                          int64_t maxThreads,
                                           int64_t &threads,
                                           int64_t intermediateBytes,
                                           std::string &summary,
@@ -395,7 +409,7 @@ int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
   CostModel model(arch);
   FusedCostModel fused(model);
   int64_t stagingOffset = llvm::alignTo(intermediateBytes, 16);
-  int64_t stagingBytes = 0, maxThreads = threads;
+  int64_t stagingBytes = 0, launchThreads = threads;
   SmallVector<std::string> planned, notPlanned;
   for (auto [i, member] : llvm::enumerate(group.members)) {
     bool isRoot = static_cast<int>(i) == group.root;
@@ -444,9 +458,12 @@ int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
     if (getSplitReductionCombiner(op) &&
         llvm::all_of(config.thread, [](int64_t t) { return t == 1; })) {
       int64_t extent = footprint->loopExtents[footprint->reductionLoops[0]];
-      lanes = std::min<int64_t>(static_cast<int64_t>(llvm::bit_floor(static_cast<uint64_t>(threads / points))),
-                                static_cast<int64_t>(llvm::bit_floor(static_cast<uint64_t>(extent))));
-      lanes = std::max<int64_t>(lanes, 1);
+      auto floorPowerOf2 = [](int64_t v) {
+        return static_cast<int64_t>(
+            llvm::bit_floor(static_cast<uint64_t>(std::max<int64_t>(v, 1))));
+      };
+      lanes = std::min(floorPowerOf2(maxThreads / points),
+                       floorPowerOf2(extent));
       // Each lane takes Roller's step of iterations per step.
       TileConfig split = config;
       split.reduction[0] = std::min<int64_t>(lanes * config.reduction[0],
@@ -481,7 +498,8 @@ int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
       continue;
     }
     stagingBytes = std::max(stagingBytes, staging);
-    maxThreads = std::max(maxThreads, config.getThreadsPerBlock());
+    launchThreads =
+        std::max(launchThreads, config.getThreadsPerBlock() * lanes);
     member.accumulatorTypes =
         getTiledKernelAccumulatorTypes(op, *footprint, config);
     member.footprint = std::make_shared<OpFootprint>(std::move(*footprint));
@@ -502,7 +520,10 @@ int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
                      member.op->getName().getStringRef().str() + "'";
     planned.push_back(description);
   }
-  threads = maxThreads;
+  // Whole warps (threads past the register tiles help staging).
+  threads = std::min<int64_t>(llvm::alignTo(launchThreads, arch.getWarpSize()),
+                              std::max(launchThreads,
+                                       arch.getMaxThreadsPerBlock()));
   summary = llvm::join(planned, ", ");
   whyNot = llvm::join(notPlanned, "; ");
   return stagingBytes;
