@@ -163,19 +163,28 @@ def ConvertTileGraphToGPU : Pass<"convert-tilegraph-to-gpu", "func::FuncOp"> {
   let description = [{
     Input: a bufferized function whose `linalg` operations carry the
     `tilegraph.member` / `tilegraph.root` tags of
-    `--hm-inline-tilegraph-kernels`. Each group becomes one `gpu.launch`:
+    `--hm-inline-tilegraph-kernels`. Each group becomes one `gpu.launch`,
+    its contractions and reductions through Roller's tiled code generation
+    (docs/Welder.md, "Lowering"):
 
-    - one block per tile of the root's output (the `tile` of the group), the
-      blocks' tile origins delinearized from `blockIdx.x`;
-    - members tagged `shared` are computed cooperatively by the block into
-      workgroup memory (dynamic shared memory) over the tile the group's
-      consumers read (tile propagation through the indexing maps, halos
-      included), followed by a `gpu.barrier`; consumers read them there;
+    - a group around one contraction with an element-wise epilogue is the
+      contraction's tiled kernel (`convert-rtile-to-gpu`'s, on tensor cores
+      where its configuration runs there) for the group's tile, with the
+      prologue computed while staging and the epilogue applied to each
+      accumulator before the store;
+    - otherwise one block per tile of the root's output (the `tile` of the
+      group), the blocks' tile origins delinearized from `blockIdx.x`;
+      members tagged `shared` are computed by the block into workgroup
+      memory (dynamic shared memory) over the tile the group's consumers
+      read (tile propagation through the indexing maps, halos included),
+      followed by a `gpu.barrier`; those with reduction loops (or that are
+      the element-wise epilogue of one `register`-level contraction), and
+      such a root, by the tiled kernel inside the launch (staged inputs,
+      register tiles, reductions with few outputs split over the block);
     - other members (`register`) are recomputed in registers by each thread
-      at each point a consumer needs (reductions run as sequential loops in
-      the thread); `linalg.fill` inits become their scalar;
-    - the root's output tile is computed point by point, strided over the
-      block's threads, and stored to global memory.
+      at each point a consumer needs; `linalg.fill` inits become their
+      scalar; element-wise roots are computed point by point, strided over
+      the block's threads, and stored to global memory.
 
     The group's intermediate buffers are erased when nothing else uses them.
     A group this pass cannot lower (an operation with several outputs or
