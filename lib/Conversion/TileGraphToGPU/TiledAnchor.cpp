@@ -91,39 +91,26 @@ bool readsOwnPoint(const Member &reader, AffineMap map,
   return true;
 }
 
-/// The box `sizes` of `member`'s result (its dimensions, or the root's when
-/// `root` is given and the shapes match up to unit dimensions) as a box of
-/// its loops; the other loops whole.
+/// The box `sizes` of `root`'s result (`root` may be `member` itself, or a
+/// member whose shape matches `member`'s up to unit dimensions) as a box of
+/// `member`'s loops; the other loops whole (all of them when the shapes do
+/// not match: the caller rejects such a pair).
 TileBox getLoopBox(const Member &member, const OpFootprint &footprint,
                    ArrayRef<int64_t> sizes, const Member &root) {
   TileBox box = TileBox::getWhole(footprint.loopExtents);
-  if (&member != &root) {
-    FailureOr<SmallVector<int>> toRoot = matchDims(member.shape, root.shape);
-    if (succeeded(toRoot)) {
-      for (auto [r, loop] : llvm::enumerate(member.resultLoops))
-        if (loop >= 0 && (*toRoot)[r] >= 0)
-          box.sizes[loop] = sizes[(*toRoot)[r]];
-      return box;
-    }
+  if (&member == &root) {
+    for (auto [r, loop] : llvm::enumerate(member.resultLoops))
+      if (loop >= 0)
+        box.sizes[loop] = sizes[r];
+    return box;
   }
+  FailureOr<SmallVector<int>> toRoot = matchDims(member.shape, root.shape);
+  if (failed(toRoot))
+    return box;
   for (auto [r, loop] : llvm::enumerate(member.resultLoops))
-    if (loop >= 0)
-      box.sizes[loop] = sizes[r];
+    if (loop >= 0 && (*toRoot)[r] >= 0)
+      box.sizes[loop] = sizes[(*toRoot)[r]];
   return box;
-}
-
-/// Whether `block` (per parallel loop) is the group's tile on `member`'s
-/// output dimensions (unit dimensions ignored).
-bool hasBlockTile(const Member &member, const OpFootprint &footprint,
-                  ArrayRef<int64_t> block, const Group &group) {
-  TileBox box = getLoopBox(member, footprint, group.tile,
-                           group.members[group.root]);
-  for (auto [p, loop] : llvm::enumerate(footprint.parallelLoops))
-    if (p >= block.size() ||
-        std::min(block[p], footprint.loopExtents[loop]) !=
-            std::min(box.sizes[loop], footprint.loopExtents[loop]))
-      return false;
-  return true;
 }
 
 /// Why the tiled kernel of member `anchorIndex` cannot be the group's
