@@ -436,12 +436,22 @@ int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
     TileConfig config = fused.getMemberConfig(
         *footprint, getLoopBox(kernelMember, *footprint, member.sizes, member),
         threads, /*padToWarps=*/false);
+    // Shared memory past the intermediates: the staged inputs, then, for a
+    // split reduction, one partial per thread.
+    int64_t points = config.getThreadsPerBlock();
+    int64_t partialBytes = footprint->operands.back().elementBytes;
+    auto stagingOf = [&](const TileConfig &c, int64_t lanes) {
+      int64_t bytes = getTiledKernelSharedMemory(*footprint, c);
+      if (lanes > 1)
+        bytes = llvm::alignTo(bytes, 16) +
+                llvm::alignTo(points * lanes * partialBytes, 16);
+      return bytes;
+    };
     // Few outputs for the launch's threads (a row reduction over a box of
     // a few rows): threads split each output's reduction (Welder's
-    // block-level reductions), with a step of at least one iteration per
-    // lane.
+    // block-level reductions), each lane taking Roller's step of iterations
+    // per step.
     int64_t lanes = 1;
-    int64_t points = config.getThreadsPerBlock();
     if (getSplitReductionCombiner(op) &&
         llvm::all_of(config.thread, [](int64_t t) { return t == 1; })) {
       int64_t extent = footprint->loopExtents[footprint->reductionLoops[0]];
@@ -449,34 +459,24 @@ int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
         return static_cast<int64_t>(
             llvm::bit_floor(static_cast<uint64_t>(std::max<int64_t>(v, 1))));
       };
-      lanes = std::min(floorPowerOf2(maxThreads / points),
-                       floorPowerOf2(extent));
-      // Each lane takes Roller's step of iterations per step.
+      int64_t splitLanes = std::min(floorPowerOf2(maxThreads / points),
+                                    floorPowerOf2(extent));
       TileConfig split = config;
-      split.reduction[0] = std::min<int64_t>(lanes * config.reduction[0],
-                                             llvm::alignTo(extent, lanes));
-      int64_t splitBytes =
-          llvm::alignTo(getTiledKernelSharedMemory(*footprint, split), 16) +
-          llvm::alignTo(points * lanes *
-                            footprint->operands.back().elementBytes,
-                        16);
-      if (lanes > 1 && stagingOffset + splitBytes <= arch.getSmemPerBlock())
+      split.reduction[0] = std::min<int64_t>(
+          splitLanes * config.reduction[0], llvm::alignTo(extent, splitLanes));
+      if (splitLanes > 1 &&
+          stagingOffset + stagingOf(split, splitLanes) <=
+              arch.getSmemPerBlock()) {
         config = split;
-      else
-        lanes = 1;
+        lanes = splitLanes;
+      }
     }
     std::string invalid = verifyTiledKernelConfig(*footprint, config, arch);
     if (!invalid.empty()) {
       reject("for its box, " + invalid);
       continue;
     }
-    int64_t staging = getTiledKernelSharedMemory(*footprint, config);
-    int64_t scratchOffset = llvm::alignTo(staging, 16);
-    if (lanes > 1)
-      staging = scratchOffset +
-                llvm::alignTo(points * lanes *
-                                  footprint->operands.back().elementBytes,
-                              16);
+    int64_t staging = stagingOf(config, lanes);
     if (stagingOffset + staging > arch.getSmemPerBlock()) {
       reject(llvm::formatv("its staged inputs ({0} bytes) do not fit beside "
                            "the intermediates",
@@ -489,10 +489,11 @@ int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
         std::max(launchThreads, config.getThreadsPerBlock() * lanes);
     member.accumulatorTypes =
         getTiledKernelAccumulatorTypes(op, *footprint, config);
+    member.scratchOffset =
+        llvm::alignTo(getTiledKernelSharedMemory(*footprint, config), 16);
     member.footprint = std::make_shared<OpFootprint>(std::move(*footprint));
     member.config = config;
     member.reductionLanes = lanes;
-    member.scratchOffset = scratchOffset;
     if (kernelIndex != static_cast<int>(i))
       member.tiledAnchor = kernelIndex;
     std::string description =
