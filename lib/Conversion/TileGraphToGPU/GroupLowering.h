@@ -105,6 +105,8 @@ public:
   Value computeAt(int index, ArrayRef<Value> coords);
   /// Applies `map` (one result per returned value) to the loop ivs.
   SmallVector<Value> applyMap(AffineMap map, ArrayRef<Value> ivs);
+  /// Forgets the values computed so far (their IR is gone).
+  void forgetComputed() { computed.clear(); }
   /// Moves the emitter's insertion point to `other`'s.
   void setInsertionPoint(OpBuilder &other) {
     b.setInsertionPoint(other.getInsertionBlock(), other.getInsertionPoint());

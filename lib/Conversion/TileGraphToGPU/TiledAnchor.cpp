@@ -290,8 +290,12 @@ LogicalResult welder_lowering::lowerThroughTiledAnchor(Group &group,
       tensorCoreConfig &&
       succeeded(lowerToTensorCores(rewriter, anchor.op, *footprint, config,
                                    arch, &hooks));
-  if (!tensorCores)
+  if (!tensorCores) {
+    // A tensor-core kernel that could not be finished was erased, and with
+    // it the values the hooks computed for it.
+    emitter.forgetComputed();
     buildTiledKernel(rewriter, anchor.op, *footprint, config, hooks);
+  }
 
   int64_t blocks = 1;
   for (auto [extent, size] : llvm::zip_equal(root.shape, group.tile))
@@ -627,5 +631,5 @@ void GroupEmitter::emitTiledMember(int index, Value sharedMemory,
   buildTiledKernelInLaunch(kernelBuilder, op, footprint, config, hooks,
                            embedding);
   setInsertionPoint(kernelBuilder);
-  computed.clear();
+  forgetComputed();
 }
