@@ -138,7 +138,7 @@ void TiledKernel::prepareStaging(MLIRContext *ctx) {
       fp.getLoopTile(config.block, config.reduction);
   stagedIndex.assign(fp.operands.size(), -1);
   for (unsigned i = 0; i < fp.operands.size(); ++i) {
-    if (shapes[i].empty())
+    if (shapes[i].empty() || llvm::is_contained(hooks.inputsReadInPlace, i))
       continue;
     StagedInput input;
     input.operand = i;

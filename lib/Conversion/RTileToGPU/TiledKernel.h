@@ -31,9 +31,11 @@ std::string verifyTiledKernelConfig(const OpFootprint &footprint,
                                     const TileConfig &config,
                                     rtile::ArchAttr arch);
 
-/// Bytes of shared memory the tiled kernel of `op` under `config` uses.
+/// Bytes of shared memory the tiled kernel of `op` under `config` uses
+/// (without staging the footprint operands `inputsReadInPlace`).
 int64_t getTiledKernelSharedMemory(const OpFootprint &footprint,
-                                   const TileConfig &config);
+                                   const TileConfig &config,
+                                   ArrayRef<unsigned> inputsReadInPlace = {});
 
 /// Replaces `op` (on buffers, checked by verifyTiledKernelConfig) by its
 /// tiled CUDA-core kernel.
@@ -47,6 +49,9 @@ void buildTiledKernel(RewriterBase &rewriter, linalg::LinalgOp op,
 struct TiledKernelHooks {
   /// Inputs whose values come from `loadInput` (staged element by element).
   SmallVector<unsigned> computedInputs;
+  /// Of those, the ones read through `loadInput` at each use instead of
+  /// being staged (already on chip: a shared-memory intermediate).
+  SmallVector<unsigned> inputsReadInPlace;
   std::function<Value(OpBuilder &, unsigned operand, ArrayRef<Value> indices)>
       loadInput;
   /// The output's initial value at `indices` (null: loaded from its buffer).

@@ -253,11 +253,12 @@ void TiledKernel::setComputeTiles(OpBuilder &b, ArrayRef<Value> origin,
 
 } // namespace mlir::hm::tiled
 
-int64_t mlir::hm::getTiledKernelSharedMemory(const OpFootprint &fp,
-                                             const TileConfig &config) {
+int64_t mlir::hm::getTiledKernelSharedMemory(
+    const OpFootprint &fp, const TileConfig &config,
+    ArrayRef<unsigned> inputsReadInPlace) {
   int64_t bytes = 0;
   for (auto [i, shape] : llvm::enumerate(getStagedShapes(fp, config))) {
-    if (shape.empty())
+    if (shape.empty() || llvm::is_contained(inputsReadInPlace, i))
       continue;
     int64_t elements = isDoubleBuffered(fp, config) ? 2 : 1;
     for (int64_t e : shape)

@@ -66,6 +66,9 @@ struct Member {
   /// their partials go in the staging region (TiledKernelEmbedding).
   int64_t reductionLanes = 1;
   int64_t scratchOffset = 0;
+  /// The kernel's inputs (footprint numbering) that are shared-level
+  /// intermediates: read where they are, not staged again.
+  SmallVector<unsigned> inputsReadInPlace;
   SmallVector<Type> accumulatorTypes;
   SmallVector<Value> accumulators;
   // Filled while emitting.

@@ -440,12 +440,24 @@ int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
     TileConfig config = fused.getMemberConfig(
         *footprint, getLoopBox(kernelMember, *footprint, member.sizes, member),
         threads, /*padToWarps=*/false);
+    // Inputs that are shared-level intermediates are read where they are.
+    SmallVector<unsigned> readInPlace;
+    unsigned shapedIndex = 0;
+    for (OpOperand &operand : op->getOpOperands()) {
+      if (!isa<ShapedType>(operand.get().getType()))
+        continue;
+      int producer = kernelMember.sources[operand.getOperandNumber()].producer;
+      if (producer >= 0 && !op.isDpsInit(&operand) &&
+          group.members[producer].shared && producer != group.root)
+        readInPlace.push_back(shapedIndex);
+      ++shapedIndex;
+    }
     // Shared memory past the intermediates: the staged inputs, then, for a
     // split reduction, one partial per thread.
     int64_t points = config.getThreadsPerBlock();
     int64_t partialBytes = footprint->operands.back().elementBytes;
     auto stagingOf = [&](const TileConfig &c, int64_t lanes) {
-      int64_t bytes = getTiledKernelSharedMemory(*footprint, c);
+      int64_t bytes = getTiledKernelSharedMemory(*footprint, c, readInPlace);
       if (lanes > 1)
         bytes = llvm::alignTo(bytes, 16) +
                 llvm::alignTo(points * lanes * partialBytes, 16);
@@ -493,8 +505,9 @@ int64_t welder_lowering::planTiledMembers(Group &group, rtile::ArchAttr arch,
         std::max(launchThreads, config.getThreadsPerBlock() * lanes);
     member.accumulatorTypes =
         getTiledKernelAccumulatorTypes(op, *footprint, config);
-    member.scratchOffset =
-        llvm::alignTo(getTiledKernelSharedMemory(*footprint, config), 16);
+    member.scratchOffset = llvm::alignTo(
+        getTiledKernelSharedMemory(*footprint, config, readInPlace), 16);
+    member.inputsReadInPlace = readInPlace;
     member.footprint = std::make_shared<OpFootprint>(std::move(*footprint));
     member.config = config;
     member.reductionLanes = lanes;
@@ -547,10 +560,13 @@ void GroupEmitter::emitTiledMember(int index, Value sharedMemory,
     return valueAt(member.sources[number].producer, applyMap(toRoot, indices));
   };
   TiledKernelHooks hooks;
-  for (auto [operand, number] : llvm::enumerate(operandNumbers))
-    if (member.sources[number].producer >= 0 &&
-        !op.isDpsInit(&op->getOpOperand(number)))
-      hooks.computedInputs.push_back(operand);
+  for (auto [operand, number] : llvm::enumerate(operandNumbers)) {
+    int producer = member.sources[number].producer;
+    if (producer < 0 || op.isDpsInit(&op->getOpOperand(number)))
+      continue;
+    hooks.computedInputs.push_back(operand);
+  }
+  hooks.inputsReadInPlace = target.inputsReadInPlace;
   hooks.loadInput = [&](OpBuilder &nb, unsigned operand,
                         ArrayRef<Value> indices) {
     return produced(nb, operandNumbers[operand], indices);
