@@ -202,9 +202,8 @@ void TiledKernel::build(RewriterBase &rewriter) {
   prepareStaging(ctx);
   auto workgroup = gpu::AddressSpaceAttr::get(
       ctx, gpu::GPUDialect::getWorkgroupAddressSpace());
-  bool dynamicShared =
-      getTiledKernelSharedMemory(fp, config) > kStaticSharedMemoryLimit;
   int64_t sharedBytes = getTiledKernelSharedMemory(fp, config);
+  bool dynamicShared = sharedBytes > kStaticSharedMemoryLimit;
   SmallVector<Type> privateTypes = getTiledKernelAccumulatorTypes(
       op, fp, config);
 
@@ -267,7 +266,10 @@ void TiledKernel::buildInLaunch(OpBuilder &b,
     combiner = getSplitReductionCombiner(op);
     lane = arith::RemUIOp::create(b, loc, threadId, cst(b, lanes));
     pointThreadId = arith::DivUIOp::create(b, loc, threadId, cst(b, lanes));
-    Type accType = fp.operands[operandNumbers.size() - 1].elementType;
+    // The partials have the (one) output's element type.
+    Type accType = llvm::find_if(fp.operands, [](const OperandAccess &a) {
+                     return a.isOutput;
+                   })->elementType;
     scratch = memref::ViewOp::create(
         b, loc,
         MemRefType::get({threads * lanes}, accType,
