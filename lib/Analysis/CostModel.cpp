@@ -259,21 +259,29 @@ int64_t CostModel::getRegistersPerThread(const OpFootprint &op,
   return llvm::alignTo(registers, kRegisterGranularity);
 }
 
+/// The warp tile's extent over the A (row), B (column) and batch loops of a
+/// matmul-like operation.
+static std::tuple<int64_t, int64_t, int64_t>
+getWarpTileExtents(const OpFootprint &op, const TileConfig &config) {
+  int64_t rows = 1, columns = 1, batch = 1;
+  for (auto [index, l] : llvm::enumerate(op.parallelLoops)) {
+    if (op.loopRoles[l] == LoopRole::A)
+      rows *= config.warp[index];
+    else if (op.loopRoles[l] == LoopRole::B)
+      columns *= config.warp[index];
+    else if (op.loopRoles[l] == LoopRole::Batch)
+      batch *= config.warp[index];
+  }
+  return {rows, columns, batch};
+}
+
 int64_t CostModel::getCompiledRegistersPerThread(
     const OpFootprint &op, const TileConfig &config) const {
   if (usesTensorCores(op, config)) {
     // The warp's accumulator fragments and one k-slice of its A and B
     // fragments (per batch point of the warp tile), plus what the copies and
     // the fragment addresses hold.
-    int64_t rows = 1, columns = 1, batch = 1;
-    for (auto [index, l] : llvm::enumerate(op.parallelLoops)) {
-      if (op.loopRoles[l] == LoopRole::A)
-        rows *= config.warp[index];
-      else if (op.loopRoles[l] == LoopRole::B)
-        columns *= config.warp[index];
-      else if (op.loopRoles[l] == LoopRole::Batch)
-        batch *= config.warp[index];
-    }
+    auto [rows, columns, batch] = getWarpTileExtents(op, config);
     int64_t rowFragments = llvm::divideCeil(rows, kTensorCoreAlignment);
     int64_t columnFragments = llvm::divideCeil(columns, kTensorCoreAlignment);
     int64_t registers =
@@ -372,13 +380,8 @@ bool CostModel::usesTensorCores(const OpFootprint &op,
                                 const TileConfig &config) const {
   if (!isTensorCoreOp(op) || config.warp.size() != config.block.size())
     return false;
-  int64_t aExtent = 1, bExtent = 1, reductionExtent = 1;
-  for (auto [index, l] : llvm::enumerate(op.parallelLoops)) {
-    if (op.loopRoles[l] == LoopRole::A)
-      aExtent *= config.warp[index];
-    else if (op.loopRoles[l] == LoopRole::B)
-      bExtent *= config.warp[index];
-  }
+  auto [aExtent, bExtent, batch] = getWarpTileExtents(op, config);
+  int64_t reductionExtent = 1;
   for (int64_t r : config.reduction)
     reductionExtent *= r;
   return aExtent % kTensorCoreAlignment == 0 &&
