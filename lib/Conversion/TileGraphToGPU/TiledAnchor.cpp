@@ -133,18 +133,11 @@ std::string whyNotTiled(Group &group, int anchorIndex,
   if (traceToRootBuffer(init).first != init)
     return name + " writes its result through a view";
   Member &root = group.members[group.root];
-  FailureOr<SmallVector<int>> toRoot = matchDims(anchor.shape, root.shape);
-  if (failed(toRoot))
+  // (The configuration's block tile is the group's tile by construction:
+  // getFusedConfig over the group's tile.)
+  if (failed(matchDims(anchor.shape, root.shape)))
     return "the group's output does not have the shape of the result of " +
            name;
-  for (unsigned r = 0; r < outMap.getNumResults(); ++r) {
-    unsigned loop = outMap.getDimPosition(r);
-    auto *it = llvm::find(footprint.parallelLoops, loop);
-    int64_t block = config.block[it - footprint.parallelLoops.begin()];
-    if ((*toRoot)[r] >= 0 && block != group.tile[(*toRoot)[r]])
-      return "the block tile of " + name + " (" + joinExtents(config.block) +
-             ") is not the group's tile (" + joinExtents(group.tile) + ")";
-  }
   // The members after the contraction: its element-wise epilogue, each
   // reading the contraction (and the epilogue) at its own point.
   for (int i = anchorIndex + 1, e = group.members.size(); i < e; ++i) {
